@@ -1,0 +1,92 @@
+// An op call: kind, parameters, input and output tensors. Front ends in this
+// folder build and validate nodes; backends execute them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/tensor.h"
+
+namespace loka {
+
+enum class OpKind {
+  kMatMul,     // src: a[..., M, K], b[..., N, K] (transpose_b) or b[..., K, N]; dst: c[..., M, N]
+  kEmbedding,  // src: table[V, D], ids i32[T]; dst: out[T, D]
+  kRmsNorm,    // src: x[..., D], weight[D] (, residual[..., D]); dst: out (, sum = x + residual)
+  kRope,       // src: x[T, H, Dh], positions i32[T]; dst: out[T, H, Dh]
+  kSoftmax,    // src: x[..., T, S]; dst: out[..., T, S]
+  kAttention,  // src: q[T, Hq, D], k[S, Hkv, D], v[S, Hkv, Dv]; dst: out[T, Hq, Dv]
+  kSwiGLU,     // src: gate[..., F], up[..., F]; dst: silu(gate) * up
+  kGelu,       // src: x; dst: gelu(x)
+  kAdd,        // src: a, b (b broadcast over a's leading dims); dst: a + b
+  kMul,        // src: a, b (same broadcast); dst: a * b
+  kConvert,    // src: x; dst: x in dst's dtype
+  kArgmax,     // src: x[..., N]; dst: i32[...]
+  kTopK,       // src: x[..., N]; dst: values[..., k] (x's dtype), indices i32[..., k]; descending
+};
+
+const char* op_name(OpKind kind);
+
+struct MatMulParams {
+  bool transpose_b = true;  // true: b is [N, K] (the Hugging Face weight layout)
+};
+
+struct RmsNormParams {
+  float eps = 1e-6f;
+};
+
+enum class RopeLayout {
+  kNeox,         // rotate halves: (x[i], x[i + d/2]) — Hugging Face Llama/Qwen
+  kInterleaved,  // rotate pairs: (x[2i], x[2i + 1]) — GPT-J, original Llama/Meta
+};
+
+enum class RopeScaling { kNone, kLinear, kLlama3, kYarn };
+
+struct RopeParams {
+  RopeLayout layout = RopeLayout::kNeox;
+  int64_t rotary_dim = 0;  // rotated leading features of each head; 0 = the whole head
+  double theta = 10000.0;
+  RopeScaling scaling = RopeScaling::kNone;
+  double factor = 1.0;                    // linear, llama3, yarn
+  double low_freq_factor = 1.0;           // llama3
+  double high_freq_factor = 4.0;          // llama3
+  int64_t original_max_position = 8192;  // llama3, yarn
+  double beta_fast = 32.0;                // yarn
+  double beta_slow = 1.0;                 // yarn
+  double attention_factor = 0.0;          // yarn: cos/sin multiplier; 0 = 0.1*ln(factor)+1
+};
+
+struct SoftmaxParams {
+  float scale = 1.0f;   // applied to x before the softmax
+  bool causal = false;  // mask column s > row t + (S - T)
+};
+
+struct AttentionParams {
+  float scale = 0.0f;  // 0 = 1/sqrt(D)
+  bool causal = true;  // query t sits at position S - T + t
+};
+
+struct GeluParams {
+  bool tanh_approximation = false;
+};
+
+struct TopKParams {
+  int64_t k = 1;
+};
+
+using OpParams = std::variant<std::monostate, MatMulParams, RmsNormParams, RopeParams,
+                              SoftmaxParams, AttentionParams, GeluParams, TopKParams>;
+
+struct OpNode {
+  OpKind kind;
+  std::vector<Tensor> src;
+  std::vector<Tensor> dst;  // allocated by the front end before execution
+  OpParams params;
+
+  /// "rms_norm(f32[4, 8], f32[8]) -> f32[4, 8]" for messages.
+  std::string describe() const;
+};
+
+}  // namespace loka
