@@ -47,15 +47,15 @@ Tensor::Tensor(DType dtype, Shape shape, Strides strides, std::shared_ptr<Storag
 
 static size_t checked_nbytes(DType dtype, const Shape& shape) {
   const int64_t n = shape_numel(shape);
+  if (is_quantized(dtype)) {
+    const int64_t block = dtype_info(dtype).block_elems;
+    check(shape.size() > 0 && shape[shape.size() - 1] % block == 0, ErrorCode::kInvalidArgument,
+          "innermost extent of " + shape.str() + " is not a multiple of the " +
+              std::string(dtype_name(dtype)) + " block size " + std::to_string(block));
+  }
   auto bytes = dtype_bytes(dtype, static_cast<uint64_t>(n));
   check(bytes.has_value(), ErrorCode::kInvalidArgument,
-        "shape " + shape.str() + " does not fit dtype " + std::string(dtype_name(dtype)));
-  if (is_quantized(dtype)) {
-    check(shape.size() > 0 && shape[shape.size() - 1] % dtype_info(dtype).block_elems == 0,
-          ErrorCode::kInvalidArgument,
-          "innermost extent of " + shape.str() + " is not a multiple of the " +
-              std::string(dtype_name(dtype)) + " block size");
-  }
+        "byte size of " + std::string(dtype_name(dtype)) + shape.str() + " overflows");
   return *bytes;
 }
 
