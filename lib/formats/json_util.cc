@@ -1,0 +1,115 @@
+// Strict JSON parsing: UTF-8 validation, duplicate-key and depth checks.
+#include "formats/json_util.h"
+
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "core/error.h"
+
+namespace loka {
+namespace {
+
+// Deeper nesting than any model file needs; bounds the memory a hostile file can make us build.
+constexpr int kMaxJsonDepth = 64;
+
+struct Frame {
+  bool is_object = false;
+  std::unordered_set<std::string> keys;
+  std::string last_key;
+};
+
+std::string key_path(const std::vector<Frame>& frames) {
+  std::string path;
+  for (const Frame& f : frames) path += f.is_object ? "/" + f.last_key : std::string("/[]");
+  return path.empty() ? "/" : path;
+}
+
+}  // namespace
+
+std::optional<size_t> find_invalid_utf8(std::string_view text) {
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned c = s[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    int len = 0;
+    uint32_t cp = 0, min = 0;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2, cp = c & 0x1F, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3, cp = c & 0x0F, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4, cp = c & 0x07, min = 0x10000;
+    } else {
+      return i;
+    }
+    if (n - i < static_cast<size_t>(len)) return i;
+    for (int k = 1; k < len; ++k) {
+      if ((s[i + k] & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    i += len;
+  }
+  return std::nullopt;
+}
+
+nlohmann::json parse_json_strict(std::string_view text, const std::string& source,
+                                 uint64_t base_offset) {
+  if (auto bad = find_invalid_utf8(text)) {
+    throw Error(ErrorCode::kFormat,
+                source + ": invalid UTF-8 at byte offset " + std::to_string(base_offset + *bad));
+  }
+  std::vector<Frame> frames;
+  using Event = nlohmann::json::parse_event_t;
+  auto callback = [&](int /*depth*/, Event event, nlohmann::json& parsed) {
+    switch (event) {
+      case Event::object_start:
+      case Event::array_start:
+        if (frames.size() >= kMaxJsonDepth) {
+          throw Error(ErrorCode::kFormat, source + ": JSON nested deeper than " +
+                                              std::to_string(kMaxJsonDepth) + " levels at " +
+                                              key_path(frames));
+        }
+        frames.push_back(Frame{event == Event::object_start, {}, {}});
+        break;
+      case Event::object_end:
+      case Event::array_end:
+        if (!frames.empty()) frames.pop_back();
+        break;
+      case Event::key: {
+        Frame& top = frames.back();
+        top.last_key = parsed.get<std::string>();
+        if (!top.keys.insert(top.last_key).second) {
+          throw Error(ErrorCode::kFormat,
+                      source + ": duplicate key '" + top.last_key + "' at " + key_path(frames));
+        }
+        break;
+      }
+      case Event::value: break;
+    }
+    return true;
+  };
+  try {
+    return nlohmann::json::parse(text.begin(), text.end(), callback);
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.byte counts from 1 and points at the character where parsing failed.
+    const uint64_t at = base_offset + (e.byte > 0 ? e.byte - 1 : 0);
+    throw Error(ErrorCode::kFormat,
+                source + ": invalid JSON near byte offset " + std::to_string(at) + ": " + e.what());
+  }
+}
+
+const char* json_type_name(const nlohmann::json& j) {
+  if (j.is_number_unsigned()) return "unsigned integer";
+  if (j.is_number_integer()) return "integer";
+  if (j.is_number_float()) return "floating-point number";
+  return j.type_name();
+}
+
+}  // namespace loka
