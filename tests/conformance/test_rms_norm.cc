@@ -1,0 +1,93 @@
+// Conformance of rms_norm and rms_norm_residual against float64, and their errors.
+#include <catch2/catch.hpp>
+
+#include "conformance/conformance.h"
+#include "conformance/reference_ops1.h"
+#include "ops/rms_norm.h"
+
+using namespace loka;
+using namespace loka::test;
+
+namespace {
+const std::vector<Shape> kShapes = {{1, 1}, {3, 7}, {17, 129}, {2, 3, 4096}, {4096}, {2, 65536}};
+constexpr DType kTypes[] = {DType::kF32, DType::kF16, DType::kBF16};
+}  // namespace
+
+TEST_CASE("conformance: rms_norm", "[conformance][rms_norm]") {
+  const float eps = 1e-5f;
+  for (auto& be : conformance_backends()) {
+    for (DType dt : kTypes) {
+      for (DType wt : kTypes) {
+        for (const Shape& s : kShapes) {
+          Tensor x = random_tensor(dt, s, 11, -2.0, 2.0);
+          Tensor w = random_tensor(wt, {s[s.size() - 1]}, 12, 0.5, 1.5);
+          const auto want = ref_rms_norm(to_f64(*be, x), to_f64(*be, w), eps);
+          Tensor got = ops::rms_norm(*be, to_backend(*be, x), to_backend(*be, w), eps);
+          REQUIRE(got.dtype() == dt);
+          expect_close("rms_norm", s.str() + " w " + std::string(dtype_name(wt)), dt, *be,
+                       to_f64(*be, got), want, tolerance_for(dt));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("conformance: rms_norm into an output of another dtype", "[conformance][rms_norm]") {
+  for (auto& be : conformance_backends()) {
+    Tensor x = random_tensor(DType::kBF16, {5, 33}, 3), w = random_tensor(DType::kF32, {33}, 4);
+    Tensor out = be->alloc(DType::kF32, {5, 33});
+    ops::rms_norm(*be, to_backend(*be, x), to_backend(*be, w), 1e-6f, &out);
+    expect_close("rms_norm", "bf16 -> f32 out", DType::kF32, *be, to_f64(*be, out),
+                 ref_rms_norm(to_f64(*be, x), to_f64(*be, w), 1e-6), tolerance_for(DType::kF32));
+  }
+}
+
+TEST_CASE("conformance: rms_norm_residual", "[conformance][rms_norm]") {
+  const float eps = 1e-6f;
+  for (auto& be : conformance_backends()) {
+    for (DType dt : kTypes) {
+      // f32 x with a bf16 residual: the f32 output shows whether the norm read the
+      // rounded sum.
+      for (DType rt : kTypes) {
+        for (const Shape& s : kShapes) {
+          Tensor x = random_tensor(dt, s, 21), r = random_tensor(rt, s, 22, -3.0, 3.0);
+          Tensor w = random_tensor(DType::kBF16, {s[s.size() - 1]}, 23, 0.5, 1.5);
+          const auto xv = to_f64(*be, x), rv = to_f64(*be, r);
+          std::vector<double> sum(xv.size());
+          for (size_t i = 0; i < xv.size(); ++i) sum[i] = xv[i] + rv[i];
+          // The norm reads the sum as stored in residual's dtype.
+          const auto stored = to_f64(*be, tensor_from(rt, s, sum));
+          const auto res = ops::rms_norm_residual(*be, to_backend(*be, x), to_backend(*be, r),
+                                                  to_backend(*be, w), eps);
+          REQUIRE(res.out.dtype() == dt);
+          REQUIRE(res.sum.dtype() == rt);
+          const std::string name = s.str() + " residual " + std::string(dtype_name(rt));
+          expect_close("rms_norm_res", name + " sum", rt, *be, to_f64(*be, res.sum), sum,
+                       tolerance_for(rt));
+          expect_close("rms_norm_res", name + " out", dt, *be, to_f64(*be, res.out),
+                       ref_rms_norm(stored, to_f64(*be, w), eps), tolerance_for(dt));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("rms_norm rejects bad arguments", "[rms_norm]") {
+  auto be = conformance_backends().front();
+  Tensor x = random_tensor(DType::kF32, {3, 8}, 1), w = random_tensor(DType::kF32, {8}, 2);
+  REQUIRE_THROWS_WITH(ops::rms_norm(*be, x, random_tensor(DType::kF32, {7}, 3), 1e-6f),
+                      Catch::Contains("does not match the last dimension"));
+  REQUIRE_THROWS_WITH(ops::rms_norm(*be, x, random_tensor(DType::kF32, {1, 8}, 3), 1e-6f),
+                      Catch::Contains("'weight'"));
+  REQUIRE_THROWS_WITH(ops::rms_norm(*be, Tensor::zeros(DType::kI32, {3, 8}), w, 1e-6f),
+                      Catch::Contains("dtype i32"));
+  REQUIRE_THROWS_WITH(ops::rms_norm(*be, x, w, -1.0f), Catch::Contains("eps"));
+  REQUIRE_THROWS_WITH(
+      ops::rms_norm(*be, x.transpose(0, 1), random_tensor(DType::kF32, {3}, 3), 1e-6f),
+      Catch::Contains("not contiguous"));
+  Tensor bad_out = be->alloc(DType::kF32, {3, 9});
+  REQUIRE_THROWS_WITH(ops::rms_norm(*be, x, w, 1e-6f, &bad_out), Catch::Contains("output"));
+  REQUIRE_THROWS_WITH(
+      ops::rms_norm_residual(*be, x, random_tensor(DType::kF32, {4, 8}, 4), w, 1e-6f),
+      Catch::Contains("differ in shape"));
+}
