@@ -82,6 +82,7 @@ int64_t Tensor::numel() const { return shape_numel(shape_); }
 size_t Tensor::nbytes() const { return checked_nbytes(dtype_, shape_); }
 
 bool Tensor::is_contiguous() const {
+  if (numel() == 0) return true;
   int64_t expect = 1;
   for (int i = shape_.size() - 1; i >= 0; --i) {
     if (shape_[i] == 1) continue;

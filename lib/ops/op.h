@@ -56,6 +56,7 @@ struct RopeParams {
   double beta_fast = 32.0;                // yarn
   double beta_slow = 1.0;                 // yarn
   double attention_factor = 0.0;          // yarn: cos/sin multiplier; 0 = 0.1*ln(factor)+1
+  bool truncate = true;                   // yarn: round the correction range to whole dims
 };
 
 struct SoftmaxParams {

@@ -72,8 +72,13 @@ void apply_yarn(const RopeParams& p, int64_t dim, std::vector<double>& inv_freq)
   auto correction_dim = [&](double rotations) {
     return dim * std::log(max_pos / (rotations * 2.0 * std::numbers::pi)) / (2.0 * std::log(base));
   };
-  double low = std::max(std::floor(correction_dim(beta_fast)), 0.0);
-  double high = std::min(std::ceil(correction_dim(beta_slow)), static_cast<double>(dim - 1));
+  double low = correction_dim(beta_fast), high = correction_dim(beta_slow);
+  if (p.truncate) {
+    low = std::floor(low);
+    high = std::ceil(high);
+  }
+  low = std::max(low, 0.0);
+  high = std::min(high, static_cast<double>(dim - 1));
   if (low == high) high += 0.001;  // as HF: avoid a zero-width ramp
   for (size_t i = 0; i < inv_freq.size(); ++i) {
     const double ramp = std::clamp((static_cast<double>(i) - low) / (high - low), 0.0, 1.0);

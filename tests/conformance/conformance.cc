@@ -148,7 +148,7 @@ void expect_close(const std::string& op, const std::string& case_name, DType dty
     std::lock_guard<std::mutex> lock(g_mu);
     Row& r = table()[{op, std::string(dtype_name(dtype)), be.name()}];
     r.max_err = std::max(r.max_err, err);
-    r.tol = tol.rel;
+    r.tol = std::max(r.tol, tol.rel);
     r.cases++;
     r.ok = r.ok && ok;
   }
