@@ -80,3 +80,6 @@ if __name__ == "__main__":
     inv, att = yarn_inv_freq(10000.0, 32, 40.0, 4096)
     emit("kYarnSmallInvFreq", inv)
     print(f"// yarn attention factor: {att:.17g}")
+    # The same Qwen-style YaRN with truncate=False (gpt-oss sets it): no rounding of the ramp ends.
+    inv, att = yarn_inv_freq(1e6, 64, 4.0, 32768, truncate=False)
+    emit("kYarnNoTruncateInvFreq", inv)

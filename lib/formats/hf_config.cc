@@ -116,6 +116,7 @@ std::optional<RopeScalingConfig> parse_rope_scaling(const json& obj, const std::
   r.mscale = f.opt_double("mscale");
   r.mscale_all_dim = f.opt_double("mscale_all_dim");
   r.attention_factor = f.opt_double("attention_factor");
+  if (auto v = f.opt_bool("truncate")) r.truncate = *v;
   return r;
 }
 
@@ -251,6 +252,7 @@ RopeParams rope_params_from_config(const HfConfig& c) {
         r.original_max_position_embeddings.value_or(c.max_position_embeddings);
     p.beta_fast = r.beta_fast;
     p.beta_slow = r.beta_slow;
+    p.truncate = r.truncate;
     if (r.attention_factor) {
       p.attention_factor = *r.attention_factor;
     } else if (r.mscale && r.mscale_all_dim && *r.mscale != 0.0 && *r.mscale_all_dim != 0.0) {

@@ -32,6 +32,7 @@ struct RopeScalingConfig {
   std::optional<double> mscale;                             // yarn (DeepSeek)
   std::optional<double> mscale_all_dim;                     // yarn (DeepSeek)
   std::optional<double> attention_factor;                   // yarn
+  bool truncate = true;                                     // yarn
 };
 
 struct HfConfig {

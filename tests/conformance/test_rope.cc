@@ -45,6 +45,16 @@ const std::vector<double> kYarnSmallInvFreq = {
     1.4058533129758728e-05, 7.9056941504209471e-06, 4.4456985250973073e-06
 };
 // yarn attention factor: 1.3688879454113936
+const std::vector<double> kYarnNoTruncateInvFreq = {
+    1, 0.64938163157621132, 0.42169650342858228, 0.27384196342643613, 0.17782794100389226,
+    0.1154781984689458, 0.074989420933245579, 0.048696752516586311, 0.031622776601683791,
+    0.020535250264571463, 0.013335214321633241, 0.0086596432336006526, 0.0055172704751341225,
+    0.0032416347362497185, 0.0018835024401661149, 0.0010792377416765538, 0.00060740793787983913,
+    0.0003337683334323416, 0.00017734424630684023, 8.9579252871175135e-05, 4.4456985250973067e-05,
+    2.8869549617236455e-05, 1.8747355233311396e-05, 1.2174188129146578e-05, 7.9056941504209488e-06,
+    5.1338125661428656e-06, 3.3338035804083101e-06, 2.1649108084001634e-06, 1.4058533129758728e-06,
+    9.1293531813709427e-07, 5.928434264154138e-07, 3.8498163151487298e-07
+};
 // clang-format on
 
 RopeParams llama3_params() {
@@ -93,6 +103,10 @@ TEST_CASE("rope inverse frequencies match transformers' formulas", "[conformance
   check_freqs(ops::rope_inv_freq(yarn, 64), kYarnInvFreq);
   check_freqs(ref_rope_inv_freq(yarn, 64), kYarnInvFreq);
   CHECK(ops::rope_attention_scale(yarn) == Approx(1.1386294361119891).epsilon(1e-14));
+
+  RopeParams no_truncate = yarn;
+  no_truncate.truncate = false;
+  check_freqs(ops::rope_inv_freq(no_truncate, 64), kYarnNoTruncateInvFreq);
 
   // Partial rotary: the exponent's denominator is rotary_dim, not head_dim.
   RopeParams small = yarn_params(10000.0, 40.0, 4096);

@@ -235,12 +235,15 @@ TEST_CASE("hf_config: rope_scaling variants", "[hf_config]") {
     CHECK(p.scaling == RopeScaling::kYarn);
     CHECK(p.original_max_position == 32768);
     CHECK(p.attention_factor == Approx(0.1 * std::log(4.0) + 1.0).epsilon(1e-15));
+    CHECK(p.truncate);  // transformers' default
   }
   SECTION("explicit attention_factor, original length defaulting to max_position_embeddings") {
     const HfConfig c = HfConfig::parse(
-        minimal(R"("rope_scaling": {"rope_type": "yarn", "factor": 2, "attention_factor": 0.75})"));
+        minimal(R"("rope_scaling": {"rope_type": "yarn", "factor": 2, "attention_factor": 0.75,
+                                    "truncate": false})"));
     const RopeParams p = rope_params_from_config(c);
     CHECK(p.attention_factor == 0.75);
+    CHECK_FALSE(p.truncate);
     CHECK(p.original_max_position == 256);
   }
   SECTION("linear") {
