@@ -8,12 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
-namespace loka {
+#include "core/utf8.h"
 
-/// Offset of the first byte that is not part of well-formed UTF-8 (overlong
-/// forms, surrogates and code points past U+10FFFF count as malformed), or
-/// nullopt when all of `text` is valid.
-std::optional<size_t> find_invalid_utf8(std::string_view text);
+namespace loka {
 
 /// Parses `text` as JSON. Throws Error(kFormat) whose message starts with
 /// `source` and names the byte offset (`base_offset` + offset in `text`) for

@@ -9,6 +9,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "core/utf8.h"
+
 namespace loka {
 
 /// Loads a little-endian integer or IEEE float from possibly unaligned memory.
@@ -24,9 +26,6 @@ T load_le(const uint8_t* p) {
   std::memcpy(&v, b, sizeof(T));
   return v;
 }
-
-/// True when `s` is well-formed UTF-8 (no overlongs, surrogates or code points > U+10FFFF).
-bool is_valid_utf8(std::string_view s);
 
 /// Reads a byte span front to back. Every read checks the bounds first and throws
 /// Error(kFormat) naming the source (a file path), the field and the byte offset;
