@@ -52,7 +52,7 @@ std::shared_ptr<Backend> create_backend(const Device& device, const BackendOptio
   const LoadedPlugin& loaded = cuda_plugin();
   if (!loaded.status.available) throw Error(ErrorCode::kUnavailable, loaded.status.reason);
   const int count = cuda_device_count(*loaded.plugin);
-  check(device.index < count, ErrorCode::kNotFound,
+  LOKA_CHECK(device.index < count, ErrorCode::kNotFound,
         "device " + device.str() + " not found: " + std::to_string(count) + " CUDA device(s)");
   char err[512] = {0};
   Backend* be = loaded.plugin->create(device.index, &opts, err, sizeof err);

@@ -30,9 +30,12 @@ class Error : public std::runtime_error {
   ErrorCode code_;
 };
 
-/// Throws Error(code, message) when `condition` is false.
-inline void check(bool condition, ErrorCode code, const std::string& message) {
-  if (!condition) throw Error(code, message);
-}
-
 }  // namespace loka
+
+/// Throws loka::Error(code, message) when `condition` is false. A macro so the
+/// message, often built from strings, is only evaluated on failure.
+#define LOKA_CHECK(condition, code, message)                       \
+  do {                                                             \
+    if (!(condition)) throw ::loka::Error((code), (message));      \
+  } while (0)
+

@@ -15,13 +15,13 @@ Dims::Dims(const std::vector<int64_t>& dims) {
 
 int64_t Dims::at(int i) const {
   const int idx = i < 0 ? n_ + i : i;
-  check(idx >= 0 && idx < n_, ErrorCode::kInvalidArgument,
+  LOKA_CHECK(idx >= 0 && idx < n_, ErrorCode::kInvalidArgument,
         "dimension index " + std::to_string(i) + " out of range for " + str());
   return d_[idx];
 }
 
 void Dims::push_back(int64_t v) {
-  check(n_ < kMaxDims, ErrorCode::kInvalidArgument,
+  LOKA_CHECK(n_ < kMaxDims, ErrorCode::kInvalidArgument,
         "more than " + std::to_string(kMaxDims) + " dimensions");
   d_[n_++] = v;
 }
@@ -46,8 +46,8 @@ std::string Dims::str() const {
 int64_t shape_numel(const Shape& s) {
   int64_t n = 1;
   for (int i = 0; i < s.size(); ++i) {
-    check(s[i] >= 0, ErrorCode::kInvalidArgument, "negative extent in shape " + s.str());
-    check(!__builtin_mul_overflow(n, s[i], &n), ErrorCode::kInvalidArgument,
+    LOKA_CHECK(s[i] >= 0, ErrorCode::kInvalidArgument, "negative extent in shape " + s.str());
+    LOKA_CHECK(!__builtin_mul_overflow(n, s[i], &n), ErrorCode::kInvalidArgument,
           "element count of shape " + s.str() + " overflows");
   }
   return n;

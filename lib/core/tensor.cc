@@ -41,7 +41,7 @@ Tensor::Tensor(DType dtype, Shape shape, Strides strides, std::shared_ptr<Storag
       strides_(strides),
       storage_(std::move(storage)),
       offset_(byte_offset) {
-  check(shape_.size() == strides_.size(), ErrorCode::kInvalidArgument,
+  LOKA_CHECK(shape_.size() == strides_.size(), ErrorCode::kInvalidArgument,
         "shape " + shape_.str() + " and strides " + strides_.str() + " differ in rank");
 }
 
@@ -49,12 +49,12 @@ static size_t checked_nbytes(DType dtype, const Shape& shape) {
   const int64_t n = shape_numel(shape);
   if (is_quantized(dtype)) {
     const int64_t block = dtype_info(dtype).block_elems;
-    check(shape.size() > 0 && shape[shape.size() - 1] % block == 0, ErrorCode::kInvalidArgument,
+    LOKA_CHECK(shape.size() > 0 && shape[shape.size() - 1] % block == 0, ErrorCode::kInvalidArgument,
           "innermost extent of " + shape.str() + " is not a multiple of the " +
               std::string(dtype_name(dtype)) + " block size " + std::to_string(block));
   }
   auto bytes = dtype_bytes(dtype, static_cast<uint64_t>(n));
-  check(bytes.has_value(), ErrorCode::kInvalidArgument,
+  LOKA_CHECK(bytes.has_value(), ErrorCode::kInvalidArgument,
         "byte size of " + std::string(dtype_name(dtype)) + shape.str() + " overflows");
   return *bytes;
 }
@@ -103,37 +103,37 @@ StorageKind Tensor::storage_kind() const {
 }
 
 void* Tensor::data() const {
-  check(storage_ != nullptr, ErrorCode::kInvalidArgument, "tensor has no storage");
+  LOKA_CHECK(storage_ != nullptr, ErrorCode::kInvalidArgument, "tensor has no storage");
   return static_cast<char*>(storage_->data) + offset_;
 }
 
 int Tensor::norm_dim(int d) const {
   const int idx = d < 0 ? ndim() + d : d;
-  check(idx >= 0 && idx < ndim(), ErrorCode::kInvalidArgument,
+  LOKA_CHECK(idx >= 0 && idx < ndim(), ErrorCode::kInvalidArgument,
         "dimension " + std::to_string(d) + " out of range for " + describe());
   return idx;
 }
 
 Tensor Tensor::reshape(const Shape& shape) const {
-  check(is_contiguous(), ErrorCode::kInvalidArgument,
+  LOKA_CHECK(is_contiguous(), ErrorCode::kInvalidArgument,
         "reshape of non-contiguous tensor " + describe());
-  check(shape_numel(shape) == numel(), ErrorCode::kInvalidArgument,
+  LOKA_CHECK(shape_numel(shape) == numel(), ErrorCode::kInvalidArgument,
         "cannot reshape " + describe() + " to " + shape.str());
   return Tensor(dtype_, shape, contiguous_strides(shape), storage_, offset_);
 }
 
 Tensor Tensor::slice(int dim, int64_t start, int64_t end) const {
   const int d = norm_dim(dim);
-  check(0 <= start && start <= end && end <= shape_[d], ErrorCode::kInvalidArgument,
+  LOKA_CHECK(0 <= start && start <= end && end <= shape_[d], ErrorCode::kInvalidArgument,
         "slice [" + std::to_string(start) + ", " + std::to_string(end) + ") out of range for " +
             describe());
-  check(!is_quantized(dtype_) || d != ndim() - 1, ErrorCode::kUnsupported,
+  LOKA_CHECK(!is_quantized(dtype_) || d != ndim() - 1, ErrorCode::kUnsupported,
         "slicing the innermost dimension of a block-quantized tensor");
   Shape s = shape_;
   s[d] = end - start;
   const int64_t elem_offset = start * strides_[d];
   auto bytes = dtype_bytes(dtype_, static_cast<uint64_t>(elem_offset));
-  check(bytes.has_value(), ErrorCode::kInvalidArgument, "slice offset not on a block boundary");
+  LOKA_CHECK(bytes.has_value(), ErrorCode::kInvalidArgument, "slice offset not on a block boundary");
   return Tensor(dtype_, s, strides_, storage_, offset_ + *bytes);
 }
 
@@ -152,7 +152,7 @@ Tensor Tensor::select(int dim, int64_t index) const {
 
 Tensor Tensor::transpose(int a, int b) const {
   const int da = norm_dim(a), db = norm_dim(b);
-  check(!is_quantized(dtype_), ErrorCode::kUnsupported, "transpose of a block-quantized tensor");
+  LOKA_CHECK(!is_quantized(dtype_), ErrorCode::kUnsupported, "transpose of a block-quantized tensor");
   Shape s = shape_;
   Strides st = strides_;
   std::swap(s[da], s[db]);
@@ -161,7 +161,7 @@ Tensor Tensor::transpose(int a, int b) const {
 }
 
 Tensor Tensor::contiguous() const {
-  check(device().is_host(), ErrorCode::kUnsupported, "contiguous() of a device tensor");
+  LOKA_CHECK(device().is_host(), ErrorCode::kUnsupported, "contiguous() of a device tensor");
   if (is_contiguous()) {
     Tensor out = empty(dtype_, shape_);
     std::memcpy(out.data(), data(), nbytes());

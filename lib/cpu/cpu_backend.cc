@@ -30,15 +30,15 @@ std::string CpuBackend::description() const {
 Tensor CpuBackend::alloc(DType dtype, const Shape& shape) { return Tensor::empty(dtype, shape); }
 
 void CpuBackend::copy(const Tensor& src, const Tensor& dst) {
-  check(src.device().is_host() && dst.device().is_host(), ErrorCode::kInvalidArgument,
+  LOKA_CHECK(src.device().is_host() && dst.device().is_host(), ErrorCode::kInvalidArgument,
         "cpu backend copies host tensors only: " + src.describe() + " -> " + dst.describe());
-  check(src.dtype() == dst.dtype() && src.shape() == dst.shape(), ErrorCode::kInvalidArgument,
+  LOKA_CHECK(src.dtype() == dst.dtype() && src.shape() == dst.shape(), ErrorCode::kInvalidArgument,
         "copy between different tensors: " + src.describe() + " -> " + dst.describe());
   if (src.is_contiguous() && dst.is_contiguous()) {
     std::memmove(dst.data(), src.data(), src.nbytes());
     return;
   }
-  check(dst.is_contiguous(), ErrorCode::kUnsupported,
+  LOKA_CHECK(dst.is_contiguous(), ErrorCode::kUnsupported,
         "copy into a non-contiguous tensor " + dst.describe());
   Tensor packed = src.contiguous();
   std::memcpy(dst.data(), packed.data(), packed.nbytes());

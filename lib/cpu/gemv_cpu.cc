@@ -196,13 +196,13 @@ bool gemv_isa_available(GemvIsa isa) {
 }
 
 void gemv(const GemvArgs& g, ThreadPool& pool, GemvIsa isa) {
-  check(gemv_isa_available(isa), ErrorCode::kUnsupported, "gemv: this CPU lacks the ISA asked for");
+  LOKA_CHECK(gemv_isa_available(isa), ErrorCode::kUnsupported, "gemv: this CPU lacks the ISA asked for");
   if (g.M <= 0 || g.N <= 0) return;
   if (g.K <= 0) {
     for (int64_t m = 0; m < g.M; ++m) std::fill_n(g.y + m * g.ldy, g.N, 0.0f);
     return;
   }
-  check(g.M <= kGemvMaxRows, ErrorCode::kInvalidArgument, "gemv: more than kGemvMaxRows rows");
+  LOKA_CHECK(g.M <= kGemvMaxRows, ErrorCode::kInvalidArgument, "gemv: more than kGemvMaxRows rows");
   if (isa == GemvIsa::kAuto) isa = best_isa();
   const Kernel kern = g.w_dtype == DType::kBF16 ? kernel<Bf16>(isa, g.M)
                       : g.w_dtype == DType::kF16 ? kernel<_Float16>(isa, g.M)

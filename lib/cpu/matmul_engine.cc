@@ -201,7 +201,7 @@ void MatmulEngine::gemm(const GemmArgs& g, ThreadPool& pool) {
     for (int64_t m = 0; m < g.M; ++m) std::fill_n(g.c + m * g.ldc, g.N, 0.0f);
     return;
   }
-  check(g.b_sn == 1 || g.b_sk == 1, ErrorCode::kInvalidArgument,
+  LOKA_CHECK(g.b_sn == 1 || g.b_sk == 1, ErrorCode::kInvalidArgument,
         "matmul engine: weights need a unit stride along n or k");
   const DType ct = compute_dtype(g.a_dtype, g.b_dtype);
   try {

@@ -23,7 +23,7 @@ const std::shared_ptr<FileBytes>& GgufFile::bytes() const { return impl_->bytes;
 size_t GgufFile::num_metadata() const { return impl_->entries.size(); }
 
 GgufValue GgufFile::metadata(size_t i) const {
-  check(i < impl_->entries.size(), ErrorCode::kInvalidArgument,
+  LOKA_CHECK(i < impl_->entries.size(), ErrorCode::kInvalidArgument,
         "metadata index " + std::to_string(i) + " out of range for '" + path() + "' (" +
             std::to_string(impl_->entries.size()) + " entries)");
   const Impl::Entry& e = impl_->entries[i];

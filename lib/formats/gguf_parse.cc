@@ -198,7 +198,7 @@ void place_tensor_data(ReadCursor& c, Impl& f) {
 }  // namespace
 
 std::shared_ptr<GgufFile::Impl> parse_gguf(std::shared_ptr<FileBytes> bytes) {
-  check(bytes != nullptr, ErrorCode::kInvalidArgument, "parse_gguf: null file bytes");
+  LOKA_CHECK(bytes != nullptr, ErrorCode::kInvalidArgument, "parse_gguf: null file bytes");
   auto f = std::make_shared<Impl>();
   f->bytes = std::move(bytes);
   f->store.base = f->bytes->data();

@@ -11,12 +11,12 @@ Tensor binary(OpKind kind, Backend& be, const Tensor& a, const Tensor& b, const 
   const char* op = op_name(kind);
   expect_dtype(a, kFloatTypes, op, "a");
   expect_dtype(b, kFloatTypes, op, "b");
-  check(b.ndim() <= a.ndim(), ErrorCode::kInvalidArgument,
+  LOKA_CHECK(b.ndim() <= a.ndim(), ErrorCode::kInvalidArgument,
         std::string(op) + ": 'b' " + b.shape().str() + " has more dimensions than 'a' " +
             a.shape().str());
   const int skip = a.ndim() - b.ndim();
   for (int i = 0; i < b.ndim(); ++i) {
-    check(b.shape()[i] == a.shape()[skip + i], ErrorCode::kInvalidArgument,
+    LOKA_CHECK(b.shape()[i] == a.shape()[skip + i], ErrorCode::kInvalidArgument,
           std::string(op) + ": 'b' " + b.shape().str() + " does not broadcast to 'a' " +
               a.shape().str() + " (it must match a's trailing dimensions)");
   }

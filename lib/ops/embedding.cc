@@ -13,15 +13,15 @@ Tensor embedding(Backend& be, const Tensor& table, const Tensor& ids, DType out_
   expect_dtype(ids, {DType::kI32}, kOp, "ids");
   expect_rank(ids, 0, kMaxDims - 1, kOp, "ids");
   for (const Tensor* t : {&table, &ids}) {
-    check(t->is_contiguous(), ErrorCode::kInvalidArgument,
+    LOKA_CHECK(t->is_contiguous(), ErrorCode::kInvalidArgument,
           std::string(kOp) + ": input " + t->describe() + " is not contiguous");
   }
   bool float_out = false;
   for (DType d : kFloatTypes) float_out = float_out || d == out_dtype;
-  check(float_out, ErrorCode::kInvalidArgument,
+  LOKA_CHECK(float_out, ErrorCode::kInvalidArgument,
         std::string(kOp) + ": out_dtype " + std::string(dtype_name(out_dtype)) +
             " is not one of f32, f16, bf16");
-  check(table.dim(0) > 0, ErrorCode::kInvalidArgument,
+  LOKA_CHECK(table.dim(0) > 0, ErrorCode::kInvalidArgument,
         std::string(kOp) + ": 'table' " + table.shape().str() + " has no rows");
   Shape shape = ids.shape();
   shape.push_back(table.dim(1));

@@ -11,7 +11,7 @@ std::string where(const char* op, const char* arg) {
 }  // namespace
 
 void expect_defined(const Tensor& t, const char* op, const char* arg) {
-  check(t.defined(), ErrorCode::kInvalidArgument, where(op, arg) + "is an empty tensor");
+  LOKA_CHECK(t.defined(), ErrorCode::kInvalidArgument, where(op, arg) + "is an empty tensor");
 }
 
 void expect_dtype(const Tensor& t, std::initializer_list<DType> allowed, const char* op,
@@ -29,7 +29,7 @@ void expect_dtype(const Tensor& t, std::initializer_list<DType> allowed, const c
 
 void expect_rank(const Tensor& t, int min_rank, int max_rank, const char* op, const char* arg) {
   expect_defined(t, op, arg);
-  check(t.ndim() >= min_rank && t.ndim() <= max_rank, ErrorCode::kInvalidArgument,
+  LOKA_CHECK(t.ndim() >= min_rank && t.ndim() <= max_rank, ErrorCode::kInvalidArgument,
         where(op, arg) + "has shape " + t.shape().str() + ", expected rank " +
             std::to_string(min_rank) +
             (min_rank == max_rank ? std::string() : ".." + std::to_string(max_rank)));
@@ -37,17 +37,17 @@ void expect_rank(const Tensor& t, int min_rank, int max_rank, const char* op, co
 
 void expect_same_shape(const Tensor& a, const Tensor& b, const char* op, const char* a_name,
                        const char* b_name) {
-  check(a.shape() == b.shape(), ErrorCode::kInvalidArgument,
+  LOKA_CHECK(a.shape() == b.shape(), ErrorCode::kInvalidArgument,
         std::string(op) + ": '" + a_name + "' " + a.shape().str() + " and '" + b_name + "' " +
             b.shape().str() + " differ in shape");
 }
 
 void expect_output(const Tensor& dst, DType dtype, const Shape& shape, const char* op) {
   expect_defined(dst, op, "out");
-  check(dst.dtype() == dtype && dst.shape() == shape, ErrorCode::kInvalidArgument,
+  LOKA_CHECK(dst.dtype() == dtype && dst.shape() == shape, ErrorCode::kInvalidArgument,
         std::string(op) + ": output is " + dst.describe() + ", expected " +
             std::string(dtype_name(dtype)) + shape.str());
-  check(dst.is_contiguous(), ErrorCode::kInvalidArgument,
+  LOKA_CHECK(dst.is_contiguous(), ErrorCode::kInvalidArgument,
         std::string(op) + ": output " + dst.describe() + " is not contiguous");
 }
 

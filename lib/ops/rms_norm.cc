@@ -16,15 +16,15 @@ void check_common(const Tensor& x, const Tensor& weight, float eps) {
   expect_dtype(weight, kFloatTypes, kOp, "weight");
   expect_rank(x, 1, kMaxDims, kOp, "x");
   expect_rank(weight, 1, 1, kOp, "weight");
-  check(x.dim(-1) > 0, ErrorCode::kInvalidArgument,
+  LOKA_CHECK(x.dim(-1) > 0, ErrorCode::kInvalidArgument,
         std::string(kOp) + ": 'x' " + x.shape().str() + " has an empty last dimension");
-  check(weight.dim(0) == x.dim(-1), ErrorCode::kInvalidArgument,
+  LOKA_CHECK(weight.dim(0) == x.dim(-1), ErrorCode::kInvalidArgument,
         std::string(kOp) + ": 'weight' " + weight.shape().str() +
             " does not match the last dimension of 'x' " + x.shape().str());
-  check(std::isfinite(eps) && eps >= 0.0f, ErrorCode::kInvalidArgument,
+  LOKA_CHECK(std::isfinite(eps) && eps >= 0.0f, ErrorCode::kInvalidArgument,
         std::string(kOp) + ": eps must be finite and >= 0, got " + std::to_string(eps));
   for (const Tensor* t : {&x, &weight}) {
-    check(t->is_contiguous(), ErrorCode::kInvalidArgument,
+    LOKA_CHECK(t->is_contiguous(), ErrorCode::kInvalidArgument,
           std::string(kOp) + ": input " + t->describe() + " is not contiguous");
   }
 }
@@ -49,7 +49,7 @@ RmsNormResidual rms_norm_residual(Backend& be, const Tensor& x, const Tensor& re
   check_common(x, weight, eps);
   expect_dtype(residual, kFloatTypes, kOp, "residual");
   expect_same_shape(x, residual, kOp, "x", "residual");
-  check(residual.is_contiguous(), ErrorCode::kInvalidArgument,
+  LOKA_CHECK(residual.is_contiguous(), ErrorCode::kInvalidArgument,
         std::string(kOp) + ": input " + residual.describe() + " is not contiguous");
   OpNode node{OpKind::kRmsNorm,
               {x, weight, residual},

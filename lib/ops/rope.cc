@@ -142,13 +142,13 @@ Tensor rope(Backend& be, const Tensor& x, const Tensor& positions, const RopePar
   expect_dtype(positions, {DType::kI32}, kOp, "positions");
   expect_rank(x, 3, 4, kOp, "x");
   for (const Tensor* t : {&x, &positions}) {
-    check(t->is_contiguous(), ErrorCode::kInvalidArgument,
+    LOKA_CHECK(t->is_contiguous(), ErrorCode::kInvalidArgument,
           std::string(kOp) + ": input " + t->describe() + " is not contiguous");
   }
   Shape lead;
   for (int i = 0; i < x.ndim() - 2; ++i) lead.push_back(x.dim(i));
   const bool shared = x.ndim() == 4 && positions.shape() == Shape{x.dim(1)};
-  check(positions.shape() == lead || shared, ErrorCode::kInvalidArgument,
+  LOKA_CHECK(positions.shape() == lead || shared, ErrorCode::kInvalidArgument,
         std::string(kOp) + ": 'positions' " + positions.shape().str() + " must be " + lead.str() +
             (x.ndim() == 4 ? " or [" + std::to_string(x.dim(1)) + "]" : "") + " for 'x' " +
             x.shape().str() + " ([..., T, H, Dh])");

@@ -12,14 +12,14 @@ Tensor softmax(Backend& be, const Tensor& x, const SoftmaxParams& p, const Tenso
   constexpr const char* kOp = "softmax";
   expect_dtype(x, kFloatTypes, kOp, "x");
   expect_rank(x, p.causal ? 2 : 1, kMaxDims, kOp, "x");
-  check(x.dim(-1) > 0, ErrorCode::kInvalidArgument,
+  LOKA_CHECK(x.dim(-1) > 0, ErrorCode::kInvalidArgument,
         std::string(kOp) + ": 'x' " + x.shape().str() + " has an empty last dimension");
-  check(x.is_contiguous(), ErrorCode::kInvalidArgument,
+  LOKA_CHECK(x.is_contiguous(), ErrorCode::kInvalidArgument,
         std::string(kOp) + ": input " + x.describe() + " is not contiguous");
-  check(std::isfinite(p.scale), ErrorCode::kInvalidArgument,
+  LOKA_CHECK(std::isfinite(p.scale), ErrorCode::kInvalidArgument,
         std::string(kOp) + ": scale must be finite, got " + std::to_string(p.scale));
   if (p.causal) {
-    check(x.dim(-1) >= x.dim(-2), ErrorCode::kInvalidArgument,
+    LOKA_CHECK(x.dim(-1) >= x.dim(-2), ErrorCode::kInvalidArgument,
           std::string(kOp) + ": causal mask needs x[..., T, S] with S >= T, got " +
               x.shape().str() + " (S = " + std::to_string(x.dim(-1)) +
               " < T = " + std::to_string(x.dim(-2)) + ")");
