@@ -43,8 +43,8 @@ const bool registered = [] {
   for (const auto& [at, wt] : combos) {
     for (const Shape& s : shapes) {
       const std::string name = "gemm/" + std::string(loka::dtype_name(at)) + "x" +
-                               std::string(loka::dtype_name(wt)) + "/" + std::to_string(s.M) +
-                               "x" + std::to_string(s.N) + "x" + std::to_string(s.K);
+                               std::string(loka::dtype_name(wt)) + "/" + std::to_string(s.M) + "x" +
+                               std::to_string(s.N) + "x" + std::to_string(s.K);
       benchmark::RegisterBenchmark(name.c_str(), BM_gemm, s.M, s.N, s.K, at, wt)
           ->Unit(benchmark::kMillisecond)
           ->UseRealTime();

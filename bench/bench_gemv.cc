@@ -1,4 +1,4 @@
-// Decode GEMV (M = 1, and a few rows) through matmul with weights in bf16, f16 and f32, all
+// Decode GEMV (M = 1, and up to 32 rows) through matmul with weights in bf16, f16 and f32, all
 // larger than the last-level cache: GB/s of weight bytes against the measured read
 // bandwidth; oneDNN on the same shapes for comparison (it sets kGemvMaxRows).
 #include <string>
@@ -14,7 +14,12 @@ namespace {
 using loka::DType;
 using loka::Tensor;
 
-// The op as a model calls it: CPU backend, our GEMV for M <= kGemvMaxRows.
+loka::cpu::MatmulEngine& onednn() {
+  static loka::cpu::MatmulEngine engine(loka::bench::bench_threads());
+  return engine;
+}
+
+// The op as a model calls it: CPU backend, our GEMV where gemv_preferred(), else oneDNN.
 void BM_matmul(benchmark::State& state, int64_t M, int64_t N, int64_t K, DType wt) {
   loka::Backend& be = loka::bench::cpu_backend();
   Tensor x = loka::bench::random_tensor(DType::kF32, {M, K}, 1);
@@ -23,22 +28,22 @@ void BM_matmul(benchmark::State& state, int64_t M, int64_t N, int64_t K, DType w
   for (auto _ : state) loka::ops::matmul(be, x, w, true, &y);
   const double bytes = static_cast<double>(w.nbytes());
   loka::bench::set_rate(state, "GB/s", bytes * 1e-9, loka::bench::roofline().read_gbs);
-  state.SetLabel(M <= loka::cpu::kGemvMaxRows ? "loka gemv" : "oneDNN");
+  const bool gemv = loka::cpu::gemv_preferred(M, wt, onednn().compute_dtype(DType::kF32, wt));
+  state.SetLabel(gemv ? "loka gemv" : "oneDNN");
 }
 
 // oneDNN's GEMM on the same product (weights it cannot take natively widened in blocks).
 void BM_onednn(benchmark::State& state, int64_t M, int64_t N, int64_t K, DType wt) {
   const int threads = loka::bench::bench_threads();
   static loka::ThreadPool pool(threads);
-  static loka::cpu::MatmulEngine engine(threads);
   Tensor x = loka::bench::random_tensor(DType::kF32, {M, K}, 1);
   Tensor w = loka::bench::random_tensor(wt, {N, K}, 2);
   std::vector<float> y(static_cast<size_t>(M * N));
   loka::cpu::GemmArgs g{M, N, K, DType::kF32, x.data(), K, wt, w.data(), K, 1, y.data(), N};
-  for (auto _ : state) engine.gemm(g, pool);
+  for (auto _ : state) onednn().gemm(g, pool);
   const double bytes = static_cast<double>(w.nbytes());
   loka::bench::set_rate(state, "GB/s", bytes * 1e-9, loka::bench::roofline().read_gbs);
-  state.SetLabel("oneDNN " + engine.implementation(g));
+  state.SetLabel("oneDNN " + onednn().implementation(g));
 }
 
 const bool registered = [] {
@@ -46,8 +51,9 @@ const bool registered = [] {
   for (DType wt : {DType::kBF16, DType::kF16, DType::kF32}) {
     const std::string d(loka::dtype_name(wt));
     for (const auto& [N, K] : shapes) {
-      for (int64_t M : {1, 2, 4, 8}) {
-        const std::string shape = std::to_string(M) + "x" + std::to_string(N) + "x" + std::to_string(K);
+      for (int64_t M : {1, 2, 4, 8, 16, 32}) {
+        const std::string shape =
+            std::to_string(M) + "x" + std::to_string(N) + "x" + std::to_string(K);
         benchmark::RegisterBenchmark(("matmul/" + d + "/" + shape).c_str(), BM_matmul, M, N, K, wt)
             ->Unit(benchmark::kMillisecond)
             ->UseRealTime();

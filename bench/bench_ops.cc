@@ -38,7 +38,8 @@ Tensor positions(int64_t T, int32_t first) {
 }
 
 void BM_rms_norm(benchmark::State& state, int64_t T) {
-  Tensor x = lb::random_tensor(DType::kF32, {T, kD}, 1), w = lb::random_tensor(DType::kF32, {kD}, 2);
+  Tensor x = lb::random_tensor(DType::kF32, {T, kD}, 1),
+         w = lb::random_tensor(DType::kF32, {kD}, 2);
   Tensor out = Tensor::empty(DType::kF32, x.shape());
   run(state, 2 * bytes(x), [&] { ops::rms_norm(lb::cpu_backend(), x, w, 1e-5f, &out); });
 }
@@ -50,7 +51,8 @@ void BM_rope(benchmark::State& state, int64_t T) {
 }
 
 void BM_softmax(benchmark::State& state, int64_t T, int64_t S) {
-  Tensor x = lb::random_tensor(DType::kF32, {kHeads, T, S}, 1), out = Tensor::empty(DType::kF32, x.shape());
+  Tensor x = lb::random_tensor(DType::kF32, {kHeads, T, S}, 1),
+         out = Tensor::empty(DType::kF32, x.shape());
   loka::SoftmaxParams p{0.088f, true};
   run(state, 2 * bytes(x), [&] { ops::softmax(lb::cpu_backend(), x, p, &out); });
 }
@@ -66,13 +68,15 @@ void BM_attention_decode(benchmark::State& state, int64_t S, DType kv) {
 }
 
 void BM_swiglu(benchmark::State& state, int64_t T) {
-  Tensor g = lb::random_tensor(DType::kF32, {T, kFf}, 1), u = lb::random_tensor(DType::kF32, {T, kFf}, 2);
+  Tensor g = lb::random_tensor(DType::kF32, {T, kFf}, 1),
+         u = lb::random_tensor(DType::kF32, {T, kFf}, 2);
   Tensor out = Tensor::empty(DType::kF32, g.shape());
   run(state, 3 * bytes(g), [&] { ops::swiglu(lb::cpu_backend(), g, u, &out); });
 }
 
 void BM_add(benchmark::State& state, int64_t T) {
-  Tensor a = lb::random_tensor(DType::kF32, {T, kD}, 1), b = lb::random_tensor(DType::kF32, {T, kD}, 2);
+  Tensor a = lb::random_tensor(DType::kF32, {T, kD}, 1),
+         b = lb::random_tensor(DType::kF32, {T, kD}, 2);
   Tensor out = Tensor::empty(DType::kF32, a.shape());
   run(state, 3 * bytes(a), [&] { ops::add(lb::cpu_backend(), a, b, &out); });
 }
@@ -83,7 +87,8 @@ void BM_embedding(benchmark::State& state, int64_t T) {
   const int64_t vocab = 32000;
   Tensor table = lb::random_tensor(DType::kBF16, {vocab, kD}, 1);
   Tensor ids = Tensor::empty(DType::kI32, {T});
-  for (int64_t i = 0; i < T; ++i) ids.data_as<int32_t>()[i] = static_cast<int32_t>((i * 7919) % vocab);
+  for (int64_t i = 0; i < T; ++i)
+    ids.data_as<int32_t>()[i] = static_cast<int32_t>((i * 7919) % vocab);
   run(state, static_cast<double>(T * kD) * (2 + 4),
       [&] { benchmark::DoNotOptimize(ops::embedding(lb::cpu_backend(), table, ids)); });
 }
@@ -95,7 +100,9 @@ void BM_convert(benchmark::State& state, DType from, DType to) {
 
 template <class Fn, class... Args>
 void reg(const std::string& name, Fn fn, Args... args) {
-  benchmark::RegisterBenchmark(name.c_str(), fn, args...)->Unit(benchmark::kMicrosecond)->UseRealTime();
+  benchmark::RegisterBenchmark(name.c_str(), fn, args...)
+      ->Unit(benchmark::kMicrosecond)
+      ->UseRealTime();
 }
 
 const bool registered = [] {

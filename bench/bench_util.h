@@ -37,7 +37,8 @@ inline Tensor random_tensor(DType dtype, const Shape& shape, uint64_t seed) {
 
 /// Counters every benchmark reports: a rate of `per_iter` units and its fraction of `peak`.
 inline void set_rate(benchmark::State& state, const char* name, double per_iter, double peak) {
-  state.counters[name] = benchmark::Counter(per_iter, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters[name] =
+      benchmark::Counter(per_iter, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["frac_peak"] =
       benchmark::Counter(per_iter / peak, benchmark::Counter::kIsIterationInvariantRate);
 }

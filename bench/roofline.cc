@@ -13,13 +13,13 @@ void BM_fma_peak(benchmark::State& state) {
   const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   const int lanes = avx512 ? 16 : avx2 ? 8 : 1;
   const int chains = avx512 ? loka::bench::detail::kChains512
-                            : avx2 ? loka::bench::detail::kChains256
-                                   : loka::bench::detail::kChainsScalar;
+                     : avx2 ? loka::bench::detail::kChains256
+                            : loka::bench::detail::kChainsScalar;
   for (auto _ : state) {
     const double s = loka::bench::detail::timed_on_threads(threads, [&](int i) {
       sink[i] = avx512 ? loka::bench::detail::fma_chains_avx512(iters)
-                       : avx2 ? loka::bench::detail::fma_chains_avx2(iters)
-                              : loka::bench::detail::fma_chains_scalar(iters);
+                : avx2 ? loka::bench::detail::fma_chains_avx2(iters)
+                       : loka::bench::detail::fma_chains_scalar(iters);
     });
     state.SetIterationTime(s);
   }

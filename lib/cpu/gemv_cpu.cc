@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <type_traits>
+#include <vector>
 
 #include "core/error.h"
 #include "core/half.h"
@@ -46,6 +47,8 @@ LOKA_AVX2 LOKA_INLINE __m256 load8(const T* p) {
   }
 }
 
+// The AVX-512 helpers use maskz forms: GCC 12 warns (-Wmaybe-uninitialized) about the
+// undefined pass-through operand of the unmasked ones (_mm512_reduce_add_ps and others).
 template <typename T>
 LOKA_AVX512 LOKA_INLINE __m512 load16(const T* p) {
   if constexpr (std::is_same_v<T, Bf16>) {
@@ -65,8 +68,6 @@ LOKA_AVX2 LOKA_INLINE float hsum(__m256 v) {
   return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
 }
 
-// Maskz forms only: GCC 12 warns about the undefined pass-through operand of the unmasked
-// ones (_mm512_reduce_add_ps, _mm512_castps512_ps256).
 LOKA_AVX512 LOKA_INLINE float hsum(__m512 v) {
   const __m512 halves = _mm512_add_ps(v, _mm512_maskz_shuffle_f32x4(0xffff, v, v, 0x4e));
   return hsum(_mm256_castpd_ps(_mm512_maskz_extractf64x4_pd(0xff, _mm512_castps_pd(halves), 0)));
@@ -97,8 +98,15 @@ LOKA_INLINE void finish(const GemvArgs& g, int64_t n, const T* const (&w)[R], in
   }
 }
 
+// What a tile reads: the product, plus for bf16 on AVX2 the activations de-interleaved per 16
+// elements (the 8 even ones, then the 8 odd ones) in xp.
+struct TileArgs : GemvArgs {
+  const float* xp = nullptr;
+  int64_t ldxp = 0;
+};
+
 template <typename T, int M, int R>
-void tile_portable(const GemvArgs& g, int64_t n) {
+void tile_portable(const TileArgs& g, int64_t n) {
   const T* w[R];
   row_pointers(g, n, w);
   float out[M][R] = {};
@@ -106,13 +114,38 @@ void tile_portable(const GemvArgs& g, int64_t n) {
 }
 
 template <typename T, int M, int R>
-LOKA_AVX2 void tile_avx2(const GemvArgs& g, int64_t n) {
+LOKA_AVX2 void tile_avx2(const TileArgs& g, int64_t n) {
   const T* w[R];
   row_pointers(g, n, w);
   __m256 acc[M][R];
 #pragma GCC unroll 16
   for (int i = 0; i < M * R; ++i) acc[i / R][i % R] = _mm256_setzero_ps();
   int64_t k = 0;
+  if constexpr (std::is_same_v<T, Bf16>) {
+    // Sixteen bf16 read as eight 32-bit words: the high halves are the odd elements as f32
+    // already, the low halves shifted up are the even ones. This saves the widening shuffles
+    // that otherwise bound the loop on Zen (one thread, in cache, on the 2-vCPU EPYC: 6.3 ->
+    // 8.3 G weights/s; from memory 7.9 -> 9.2 GB/s).
+    const __m256i high = _mm256_set1_epi32(static_cast<int>(0xffff0000u));
+    for (; k + 16 <= g.K; k += 16) {
+      __m256i v[R];
+#pragma GCC unroll 4
+      for (int r = 0; r < R; ++r)
+        v[r] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[r] + k));
+#pragma GCC unroll 4
+      for (int m = 0; m < M; ++m) {
+        const __m256 xe = _mm256_loadu_ps(g.xp + m * g.ldxp + k);
+        const __m256 xo = _mm256_loadu_ps(g.xp + m * g.ldxp + k + 8);
+#pragma GCC unroll 4
+        for (int r = 0; r < R; ++r) {
+          acc[m][r] =
+              _mm256_fmadd_ps(xe, _mm256_castsi256_ps(_mm256_slli_epi32(v[r], 16)), acc[m][r]);
+          acc[m][r] =
+              _mm256_fmadd_ps(xo, _mm256_castsi256_ps(_mm256_and_si256(v[r], high)), acc[m][r]);
+        }
+      }
+    }
+  }
   for (; k + 8 <= g.K; k += 8) {
     __m256 wv[R];
 #pragma GCC unroll 4
@@ -130,7 +163,7 @@ LOKA_AVX2 void tile_avx2(const GemvArgs& g, int64_t n) {
 }
 
 template <typename T, int M, int R>
-LOKA_AVX512 void tile_avx512(const GemvArgs& g, int64_t n) {
+LOKA_AVX512 void tile_avx512(const TileArgs& g, int64_t n) {
   const T* w[R];
   row_pointers(g, n, w);
   __m512 acc[M][R];
@@ -153,31 +186,36 @@ LOKA_AVX512 void tile_avx512(const GemvArgs& g, int64_t n) {
   finish(g, n, w, k, out);
 }
 
-struct Kernel {
-  void (*tile)(const GemvArgs&, int64_t n);
-  int rows;  // R
-};
+using Tile = void (*)(const TileArgs&, int64_t n);
 
-// AVX2 has 16 vector registers for M x R accumulators, R weights and x: R = 4 up to M = 2.
-template <typename T, int M>
-Kernel kernel(GemvIsa isa) {
-  constexpr int kAvx2Rows = M <= 2 ? 4 : M == 3 ? 3 : 2;
-  switch (isa) {
-    case GemvIsa::kAvx512: return {tile_avx512<T, M, 4>, 4};
-    case GemvIsa::kAvx2: return {tile_avx2<T, M, kAvx2Rows>, kAvx2Rows};
-    default: return {tile_portable<T, M, 4>, 4};
+// Activation rows per tile: M x R accumulators must stay in registers.
+constexpr int64_t kTileRows = 4;
+
+template <typename T, int M, int R>
+Tile tile_for(GemvIsa isa) {
+  if (isa == GemvIsa::kAvx512) return tile_avx512<T, M, R>;
+  if (isa == GemvIsa::kAvx2) return tile_avx2<T, M, R>;
+  return tile_portable<T, M, R>;
+}
+
+template <typename T, int R>
+Tile tile(GemvIsa isa, int64_t m) {
+  static_assert(kTileRows == 4, "one instance per tile height");
+  switch (m) {
+    case 1: return tile_for<T, 1, R>(isa);
+    case 2: return tile_for<T, 2, R>(isa);
+    case 3: return tile_for<T, 3, R>(isa);
+    default: return tile_for<T, 4, R>(isa);
   }
 }
 
+// Weight rows per tile: AVX2's 16 registers hold 4 x M accumulators, 4 weights and x up to
+// M = 2, else 2 rows; AVX-512 has 32.
+int rows_per_tile(GemvIsa isa, int64_t m) { return isa == GemvIsa::kAvx2 && m > 2 ? 2 : 4; }
+
 template <typename T>
-Kernel kernel(GemvIsa isa, int64_t M) {
-  static_assert(kGemvMaxRows == 4, "one tile instance per M");
-  switch (M) {
-    case 1: return kernel<T, 1>(isa);
-    case 2: return kernel<T, 2>(isa);
-    case 3: return kernel<T, 3>(isa);
-    default: return kernel<T, 4>(isa);
-  }
+Tile tile(GemvIsa isa, int rows, int64_t m) {
+  return rows == 2 ? tile<T, 2>(isa, m) : tile<T, 4>(isa, m);
 }
 
 GemvIsa best_isa() {
@@ -196,7 +234,8 @@ bool gemv_isa_available(GemvIsa isa) {
 }
 
 void gemv(const GemvArgs& g, ThreadPool& pool, GemvIsa isa) {
-  LOKA_CHECK(gemv_isa_available(isa), ErrorCode::kUnsupported, "gemv: this CPU lacks the ISA asked for");
+  LOKA_CHECK(gemv_isa_available(isa), ErrorCode::kUnsupported,
+             "gemv: this CPU lacks the ISA asked for");
   if (g.M <= 0 || g.N <= 0) return;
   if (g.K <= 0) {
     for (int64_t m = 0; m < g.M; ++m) std::fill_n(g.y + m * g.ldy, g.N, 0.0f);
@@ -204,14 +243,40 @@ void gemv(const GemvArgs& g, ThreadPool& pool, GemvIsa isa) {
   }
   LOKA_CHECK(g.M <= kGemvMaxRows, ErrorCode::kInvalidArgument, "gemv: more than kGemvMaxRows rows");
   if (isa == GemvIsa::kAuto) isa = best_isa();
-  const Kernel kern = g.w_dtype == DType::kBF16 ? kernel<Bf16>(isa, g.M)
-                      : g.w_dtype == DType::kF16 ? kernel<_Float16>(isa, g.M)
-                                                 : kernel<float>(isa, g.M);
-  const int64_t n_blocks = (g.N + kern.rows - 1) / kern.rows;
+  // M is covered by tiles of up to kTileRows activation rows; for each block of weight rows
+  // the first tile streams it from memory and the others find it in L1/L2.
+  const int rows = rows_per_tile(isa, std::min(g.M, kTileRows));
+  std::vector<float> xp;
+  const int64_t k16 = g.K / 16 * 16;
+  if (isa == GemvIsa::kAvx2 && g.w_dtype == DType::kBF16) {
+    xp.resize(static_cast<size_t>(g.M * k16));
+    for (int64_t m = 0; m < g.M; ++m) {
+      for (int64_t k = 0; k < k16; ++k) {
+        xp[m * k16 + k / 16 * 16 + k % 2 * 8 + k % 16 / 2] = g.x[m * g.ldx + k];
+      }
+    }
+  }
+  TileArgs groups[kGemvMaxRows / kTileRows];
+  Tile tiles[kGemvMaxRows / kTileRows];
+  const int64_t n_groups = (g.M + kTileRows - 1) / kTileRows;
+  for (int64_t i = 0; i < n_groups; ++i) {
+    static_cast<GemvArgs&>(groups[i]) = g;
+    groups[i].M = std::min(kTileRows, g.M - i * kTileRows);
+    groups[i].xp = xp.data() + i * kTileRows * k16;
+    groups[i].ldxp = k16;
+    groups[i].x = g.x + i * kTileRows * g.ldx;
+    groups[i].y = g.y + i * kTileRows * g.ldy;
+    tiles[i] = g.w_dtype == DType::kBF16  ? tile<Bf16>(isa, rows, groups[i].M)
+               : g.w_dtype == DType::kF16 ? tile<_Float16>(isa, rows, groups[i].M)
+                                          : tile<float>(isa, rows, groups[i].M);
+  }
+  const int64_t n_blocks = (g.N + rows - 1) / rows;
   // At least ~16K weight elements per task, so small products do not pay for a hand-off.
-  const int64_t grain = std::max<int64_t>(1, (int64_t{16} << 10) / (g.K * kern.rows));
+  const int64_t grain = std::max<int64_t>(1, (int64_t{16} << 10) / (g.K * rows));
   pool.parallel_for(n_blocks, grain, [&](int64_t b0, int64_t b1) {
-    for (int64_t b = b0; b < b1; ++b) kern.tile(g, b * kern.rows);
+    for (int64_t b = b0; b < b1; ++b) {
+      for (int64_t i = 0; i < n_groups; ++i) tiles[i](groups[i], b * rows);
+    }
   });
 }
 

@@ -12,8 +12,19 @@ class ThreadPool;
 
 namespace loka::cpu {
 
-/// Largest M that gemv() takes; above it oneDNN's GEMM is faster (bench_gemv measures both).
-constexpr int64_t kGemvMaxRows = 4;
+/// Largest M that gemv() takes (a multiple of 4). bench_gemv measures both paths: with f32
+/// weights, or 16-bit weights oneDNN would widen to f32, the GEMV wins up to M = 16 (AVX2
+/// EPYC, AVX-512 Sapphire Rapids); where oneDNN multiplies bf16 natively (AMX, AVX512-BF16)
+/// it wins from M = 8, so matmul stops at kGemvMaxRowsNative16 there.
+constexpr int64_t kGemvMaxRows = 16;
+constexpr int64_t kGemvMaxRowsNative16 = 4;
+
+/// Whether matmul should send an M-row product with [N, K] weights of w_dtype to gemv()
+/// rather than to oneDNN, which would compute it in onednn_dtype.
+inline bool gemv_preferred(int64_t M, DType w_dtype, DType onednn_dtype) {
+  const bool native16 = w_dtype != DType::kF32 && onednn_dtype == w_dtype;
+  return M <= (native16 ? kGemvMaxRowsNative16 : kGemvMaxRows);
+}
 
 struct GemvArgs {
   int64_t M = 0, N = 0, K = 0;

@@ -36,9 +36,7 @@ bool supports_matmul(const OpNode& n) {
 }
 
 // Stride of dimension d (negative: from the back), 1 for a unit dimension whose stride is free.
-int64_t stride_of(const Tensor& t, int d) {
-  return t.dim(d) == 1 ? 1 : t.strides()[t.ndim() + d];
-}
+int64_t stride_of(const Tensor& t, int d) { return t.dim(d) == 1 ? 1 : t.strides()[t.ndim() + d]; }
 
 // The row stride when a's batch dimensions and M form one run of rows with a uniform stride
 // (so the whole batch is a single product), else nullopt.
@@ -58,12 +56,13 @@ std::optional<int64_t> folded_row_stride(const Tensor& a) {
 
 // One 2-D product; `x` is scratch for activations widened to f32.
 void product(const GemmArgs& g, CpuContext& ctx, std::vector<float>& x) {
-  if (g.M > kGemvMaxRows || g.b_sk != 1) {
+  if (g.b_sk != 1 ||
+      !gemv_preferred(g.M, g.b_dtype, ctx.matmul.compute_dtype(g.a_dtype, g.b_dtype))) {
     ctx.matmul.gemm(g, ctx.pool);
     return;
   }
-  GemvArgs v{g.M, g.N, g.K, static_cast<const float*>(g.a), g.lda, g.b_dtype, g.b, g.b_sn,
-             g.c, g.ldc};
+  GemvArgs v{g.M,    g.N, g.K,  static_cast<const float*>(g.a), g.lda, g.b_dtype, g.b,
+             g.b_sn, g.c, g.ldc};
   if (g.a_dtype != DType::kF32) {
     x.resize(static_cast<size_t>(g.M * g.K));
     const size_t es = dtype_info(g.a_dtype).block_bytes;

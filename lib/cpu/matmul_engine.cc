@@ -102,6 +102,21 @@ void convert_row(DType from, const void* src, DType to, void* dst, int64_t n, fl
 
 size_t esize(DType t) { return static_cast<size_t>(dtype_info(t).block_bytes); }
 
+// Grow-only memory for converted operands. Reused across calls: a fresh allocation of tens of
+// MiB is a fresh mmap whose page faults cost more than the conversion itself.
+struct Scratch {
+  std::unique_ptr<char[]> data;
+  size_t size = 0;
+  char* get(size_t bytes) {
+    if (bytes > size) {
+      data.reset();
+      data.reset(new char[bytes]);
+      size = bytes;
+    }
+    return data.get();
+  }
+};
+
 }  // namespace
 
 struct MatmulEngine::Impl {
@@ -111,6 +126,33 @@ struct MatmulEngine::Impl {
   bool bf16_native = false, f16_native = false;
   std::mutex mu;
   std::unordered_map<Key, std::shared_ptr<const Entry>, KeyHash> cache;
+  std::vector<std::unique_ptr<Scratch>> idle;  // one per concurrent caller, under mu
+
+  std::unique_ptr<Scratch> take_scratch() {
+    std::lock_guard<std::mutex> lock(mu);
+    if (idle.empty()) return std::make_unique<Scratch>();
+    std::unique_ptr<Scratch> s = std::move(idle.back());
+    idle.pop_back();
+    return s;
+  }
+  void give_scratch(std::unique_ptr<Scratch> s) {
+    std::lock_guard<std::mutex> lock(mu);
+    idle.push_back(std::move(s));
+  }
+
+  // A scratch buffer for one call, handed back when the call ends.
+  class Lease {
+   public:
+    explicit Lease(Impl& impl) : impl_(impl), s_(impl.take_scratch()) {}
+    ~Lease() { impl_.give_scratch(std::move(s_)); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    char* get(size_t bytes) { return s_->get(bytes); }
+
+   private:
+    Impl& impl_;
+    std::unique_ptr<Scratch> s_;
+  };
 
   std::shared_ptr<const Entry> primitive(const Key& k) {
     {
@@ -202,23 +244,30 @@ void MatmulEngine::gemm(const GemmArgs& g, ThreadPool& pool) {
     return;
   }
   LOKA_CHECK(g.b_sn == 1 || g.b_sk == 1, ErrorCode::kInvalidArgument,
-        "matmul engine: weights need a unit stride along n or k");
+             "matmul engine: weights need a unit stride along n or k");
   const DType ct = compute_dtype(g.a_dtype, g.b_dtype);
   try {
+    // Scratch: the activations converted to ct (if needed), then one block of widened weights.
+    const int64_t nb_max =
+        std::clamp<int64_t>(impl_->weight_block_bytes / (g.K * 4) / 16 * 16, 16, g.N);
+    const size_t a_bytes =
+        g.a_dtype == ct ? 0 : (static_cast<size_t>(g.M * g.K) * esize(ct) + 63) / 64 * 64;
+    const size_t w_bytes = g.b_dtype == ct ? 0 : static_cast<size_t>(nb_max * g.K) * 4;
+    Impl::Lease scratch(*impl_);
+    char* const buf = scratch.get(a_bytes + w_bytes);
+
     // Activations in the compute dtype: used in place, or converted row by row.
     const void* a = g.a;
     int64_t lda = g.lda;
-    std::vector<char> a_buf;
     if (g.a_dtype != ct) {
-      a_buf.resize(static_cast<size_t>(g.M * g.K) * esize(ct));
       pool.parallel_for(g.M, 1, [&](int64_t m0, int64_t m1) {
         std::vector<float> tmp(static_cast<size_t>(g.K));
         for (int64_t m = m0; m < m1; ++m) {
-          convert_row(g.a_dtype, static_cast<const char*>(g.a) + m * g.lda * esize(g.a_dtype),
-                      ct, a_buf.data() + m * g.K * esize(ct), g.K, tmp.data());
+          convert_row(g.a_dtype, static_cast<const char*>(g.a) + m * g.lda * esize(g.a_dtype), ct,
+                      buf + m * g.K * esize(ct), g.K, tmp.data());
         }
       });
-      a = a_buf.data();
+      a = buf;
       lda = g.K;
     }
     if (g.b_dtype == ct) {
@@ -226,8 +275,7 @@ void MatmulEngine::gemm(const GemmArgs& g, ThreadPool& pool) {
       return;
     }
     // Weights widened to f32 one block of columns at a time.
-    const int64_t nb_max = std::clamp<int64_t>(impl_->weight_block_bytes / (g.K * 4) / 16 * 16, 16, g.N);
-    std::vector<float> w(static_cast<size_t>(nb_max * g.K));
+    float* const w = reinterpret_cast<float*>(buf + a_bytes);
     const bool rows_along_k = g.b_sk == 1;  // b is [N, K]: each column n is a run of K
     const size_t be = esize(g.b_dtype);
     const char* b = static_cast<const char*>(g.b);
@@ -236,13 +284,13 @@ void MatmulEngine::gemm(const GemmArgs& g, ThreadPool& pool) {
       if (rows_along_k) {
         pool.parallel_for(nb, 1, [&](int64_t i0, int64_t i1) {
           for (int64_t i = i0; i < i1; ++i) {
-            to_f32(g.b_dtype, b + (n0 + i) * g.b_sn * be, w.data() + i * g.K, g.K);
+            to_f32(g.b_dtype, b + (n0 + i) * g.b_sn * be, w + i * g.K, g.K);
           }
         });
       } else {
         pool.parallel_for(g.K, 1, [&](int64_t k0, int64_t k1) {
           for (int64_t k = k0; k < k1; ++k) {
-            to_f32(g.b_dtype, b + (k * g.b_sk + n0) * be, w.data() + k * nb, nb);
+            to_f32(g.b_dtype, b + (k * g.b_sk + n0) * be, w + k * nb, nb);
           }
         });
       }
@@ -250,7 +298,7 @@ void MatmulEngine::gemm(const GemmArgs& g, ThreadPool& pool) {
       blk.N = nb;
       blk.b_sk = rows_along_k ? 1 : nb;
       blk.b_sn = rows_along_k ? g.K : 1;
-      impl_->execute(make_key(blk, ct, lda), a, w.data(), g.c + n0);
+      impl_->execute(make_key(blk, ct, lda), a, w, g.c + n0);
     }
   } catch (const dnnl::error& e) {
     throw Error(ErrorCode::kInternal, std::string("matmul: oneDNN failed for ") +

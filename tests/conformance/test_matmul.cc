@@ -61,8 +61,8 @@ Tolerance matmul_tolerance(DType a, DType b, DType out, int64_t K) {
 }
 
 // Runs a x b on `be` and compares with the float64 reference of the rounded inputs.
-void check_matmul(Backend& be, const std::string& label, const Tensor& a, const Tensor& b,
-                  bool tb, DType out_dtype = DType::kF32) {
+void check_matmul(Backend& be, const std::string& label, const Tensor& a, const Tensor& b, bool tb,
+                  DType out_dtype = DType::kF32) {
   const auto av = to_f64(be, a), bv = to_f64(be, b);
   const std::vector<double> want = reference(a.shape(), av, b.shape(), bv, tb);
   Tensor da = to_backend(be, a), db = to_backend(be, b);
@@ -178,15 +178,17 @@ TEST_CASE("conformance: matmul f16 and bf16 outputs", "[conformance][matmul]") {
 }
 
 TEST_CASE("conformance: matmul decode GEMV shapes", "[conformance][matmul]") {
-  // M <= kGemvMaxRows with [N, K] weights is the CPU's own GEMV: K across two 512-element
-  // chunks and a tail, N with a tail after the four-row blocks and split over two threads.
+  // M <= kGemvMaxRows (16) with [N, K] weights is the CPU's own GEMV, in tiles of up to four
+  // activation rows: K with a tail after the vector loop, N with a tail after the row blocks
+  // and split over two threads; M = 17 is oneDNN's.
   uint64_t seed = 900;
   for (auto& be : conformance_backends()) {
     for (const auto& [da, db] : kCombos) {
-      for (int64_t M = 1; M <= 5; ++M) {
+      for (int64_t M : {1, 2, 3, 4, 5, 8, 13, 16, 17}) {
         for (int64_t K : {8, 1100}) {
-          check_matmul(*be, "gemv." + std::string(dtype_name(da)), random_tensor(da, {M, K}, ++seed),
-                       random_tensor(db, {259, K}, ++seed), true);
+          check_matmul(*be, "gemv." + std::string(dtype_name(da)),
+                       random_tensor(da, {M, K}, ++seed), random_tensor(db, {259, K}, ++seed),
+                       true);
         }
       }
     }
@@ -204,7 +206,7 @@ TEST_CASE("cpu gemv and oneDNN gemm on strided operands", "[matmul][cpu]") {
   const int64_t N = 37, K = 300, ldx = 310, ldw = 305, ldy = 40;
   for (DType wt : {DType::kF32, DType::kF16, DType::kBF16}) {
     Tensor x = random_tensor(DType::kF32, {cpu::kGemvMaxRows, ldx}, 21);
-    Tensor w = random_tensor(wt, {N, ldw}, 22);  // b(n, k) = w[n, k]
+    Tensor w = random_tensor(wt, {N, ldw}, 22);   // b(n, k) = w[n, k]
     Tensor wk = random_tensor(wt, {K, ldw}, 23);  // b(n, k) = wk[k, n]
     const auto xv = to_f64(be, x), wv = to_f64(be, w), wkv = to_f64(be, wk);
     const Tolerance tol = matmul_tolerance(DType::kF32, wt, DType::kF32, K);
@@ -253,17 +255,19 @@ TEST_CASE("matmul rejects mismatched shapes and dtypes", "[matmul]") {
                       Catch::Contains("do not broadcast"));
   REQUIRE_THROWS_WITH(ops::matmul(*be, a, random_tensor(DType::kF32, {1, 2, 3, 5, 8}, 2)),
                       Catch::Contains("'b'") && Catch::Contains("rank"));
-  REQUIRE_THROWS_WITH(ops::matmul(*be, random_tensor(DType::kF32, {8}, 1),
-                                  random_tensor(DType::kF32, {5, 8}, 2)),
-                      Catch::Contains("'a'") && Catch::Contains("rank"));
+  REQUIRE_THROWS_WITH(
+      ops::matmul(*be, random_tensor(DType::kF32, {8}, 1), random_tensor(DType::kF32, {5, 8}, 2)),
+      Catch::Contains("'a'") && Catch::Contains("rank"));
   REQUIRE_THROWS_WITH(ops::matmul(*be, a, Tensor::zeros(DType::kI32, {5, 8})),
                       Catch::Contains("dtype i32"));
   Tensor bad_out = Tensor::empty(DType::kF32, {2, 3, 4});
   REQUIRE_THROWS_WITH(ops::matmul(*be, a, random_tensor(DType::kF32, {5, 8}, 2), true, &bad_out),
                       Catch::Contains("output"));
   // A node that skipped the front end: the backend declines it instead of reading past b.
-  OpNode node{OpKind::kMatMul, {a, random_tensor(DType::kF32, {5, 9}, 2)},
-              {Tensor::empty(DType::kF32, {2, 3, 5})}, MatMulParams{}};
+  OpNode node{OpKind::kMatMul,
+              {a, random_tensor(DType::kF32, {5, 9}, 2)},
+              {Tensor::empty(DType::kF32, {2, 3, 5})},
+              MatMulParams{}};
   CHECK_FALSE(be->supports_op(node));
   REQUIRE_THROWS_AS(be->compute(node), Error);
 }
@@ -271,9 +275,11 @@ TEST_CASE("matmul rejects mismatched shapes and dtypes", "[matmul]") {
 TEST_CASE("matmul of empty extents", "[matmul]") {
   auto be = conformance_backends().front();
   // K = 0: every output is an empty sum.
-  Tensor c = ops::matmul(*be, Tensor::empty(DType::kF32, {3, 0}), Tensor::empty(DType::kBF16, {5, 0}));
+  Tensor c =
+      ops::matmul(*be, Tensor::empty(DType::kF32, {3, 0}), Tensor::empty(DType::kBF16, {5, 0}));
   REQUIRE(c.shape() == Shape{3, 5});
   for (double v : to_f64(*be, c)) CHECK(v == 0.0);
-  Tensor e = ops::matmul(*be, Tensor::empty(DType::kF32, {0, 4}), Tensor::empty(DType::kF32, {5, 4}));
+  Tensor e =
+      ops::matmul(*be, Tensor::empty(DType::kF32, {0, 4}), Tensor::empty(DType::kF32, {5, 4}));
   REQUIRE(e.shape() == Shape{0, 5});
 }
