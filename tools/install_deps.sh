@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config zlib1g-dev
   libdnnl-dev libeigen3-dev libssl-dev nlohmann-json3-dev
-  catch2 libbenchmark-dev
+  catch2 libbenchmark-dev libpcre2-dev libutf8proc-dev
 )
 
 missing=()
