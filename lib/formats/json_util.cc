@@ -25,17 +25,15 @@ std::string key_path(const std::vector<Frame>& frames) {
   return path.empty() ? "/" : path;
 }
 
-}  // namespace
-
-nlohmann::json parse_json_strict(std::string_view text, const std::string& source,
-                                 uint64_t base_offset) {
+template <class Json>
+Json parse_strict(std::string_view text, const std::string& source, uint64_t base_offset) {
   if (auto bad = find_invalid_utf8(text)) {
     throw Error(ErrorCode::kFormat,
                 source + ": invalid UTF-8 at byte offset " + std::to_string(base_offset + *bad));
   }
   std::vector<Frame> frames;
-  using Event = nlohmann::json::parse_event_t;
-  auto callback = [&](int /*depth*/, Event event, nlohmann::json& parsed) {
+  using Event = typename Json::parse_event_t;
+  auto callback = [&](int /*depth*/, Event event, Json& parsed) {
     switch (event) {
       case Event::object_start:
       case Event::array_start:
@@ -64,13 +62,25 @@ nlohmann::json parse_json_strict(std::string_view text, const std::string& sourc
     return true;
   };
   try {
-    return nlohmann::json::parse(text.begin(), text.end(), callback);
-  } catch (const nlohmann::json::parse_error& e) {
+    return Json::parse(text.begin(), text.end(), callback);
+  } catch (const typename Json::parse_error& e) {
     // e.byte counts from 1 and points at the character where parsing failed.
     const uint64_t at = base_offset + (e.byte > 0 ? e.byte - 1 : 0);
     throw Error(ErrorCode::kFormat,
                 source + ": invalid JSON near byte offset " + std::to_string(at) + ": " + e.what());
   }
+}
+
+}  // namespace
+
+nlohmann::json parse_json_strict(std::string_view text, const std::string& source,
+                                 uint64_t base_offset) {
+  return parse_strict<nlohmann::json>(text, source, base_offset);
+}
+
+nlohmann::ordered_json parse_ordered_json_strict(std::string_view text, const std::string& source,
+                                                 uint64_t base_offset) {
+  return parse_strict<nlohmann::ordered_json>(text, source, base_offset);
 }
 
 const char* json_type_name(const nlohmann::json& j) {

@@ -19,6 +19,11 @@ namespace loka {
 nlohmann::json parse_json_strict(std::string_view text, const std::string& source,
                                  uint64_t base_offset = 0);
 
+/// parse_json_strict keeping the keys of each object in file order (chat
+/// messages and tool schemas are printed in that order by templates).
+nlohmann::ordered_json parse_ordered_json_strict(std::string_view text, const std::string& source,
+                                                 uint64_t base_offset = 0);
+
 /// "object", "array", "string", "integer", "unsigned integer", "number", ...
 const char* json_type_name(const nlohmann::json& j);
 
