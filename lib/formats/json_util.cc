@@ -50,7 +50,7 @@ Json parse_strict(std::string_view text, const std::string& source, uint64_t bas
         break;
       case Event::key: {
         Frame& top = frames.back();
-        top.last_key = parsed.get<std::string>();
+        top.last_key = parsed.template get<std::string>();
         if (!top.keys.insert(top.last_key).second) {
           throw Error(ErrorCode::kFormat,
                       source + ": duplicate key '" + top.last_key + "' at " + key_path(frames));
