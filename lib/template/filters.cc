@@ -23,8 +23,7 @@ bool arg_bool(Args& a, size_t i, const char* name, bool dflt) {
 }
 
 Value f_tojson(Interp&, Value& v, Args& a) {
-  const Value* ascii = find_arg(a, 0, "ensure_ascii");
-  if (ascii && ascii->truthy()) fail("tojson(ensure_ascii=True) is not supported");
+  bool ascii = arg_bool(a, 0, "ensure_ascii", false);
   const Value* indent = find_arg(a, 1, "indent");
   const Value* seps = find_arg(a, 2, "separators");
   bool sort_keys = arg_bool(a, 3, "sort_keys", false);
@@ -43,7 +42,7 @@ Value f_tojson(Interp&, Value& v, Args& a) {
     item_sep = seps->items()[0].str();
     key_sep = seps->items()[1].str();
   }
-  return Value(json_dumps(v, ind, item_sep, key_sep, sort_keys));
+  return Value(json_dumps(v, ind, item_sep, key_sep, sort_keys, ascii));
 }
 
 Value f_length(Interp&, Value& v, Args&) {
@@ -68,7 +67,7 @@ Value f_trim(Interp&, Value& v, Args& a) {
 }
 
 Value f_string(Interp&, Value& v, Args&) { return Value(v.to_str()); }
-Value f_safe(Interp&, Value& v, Args&) { return v; }
+Value f_safe(Interp&, Value& v, Args&) { return v.is_markup() ? v : Value::markup(v.to_str()); }
 Value f_upper(Interp&, Value& v, Args&) { return Value(py_upper(v.to_str())); }
 Value f_lower(Interp&, Value& v, Args&) { return Value(py_lower(v.to_str())); }
 Value f_title(Interp&, Value& v, Args&) { return Value(py_title(v.to_str())); }
@@ -196,20 +195,7 @@ Value f_wordcount(Interp&, Value& v, Args&) {
   return Value(n);
 }
 
-Value f_escape(Interp&, Value& v, Args&) {
-  std::string out;
-  for (char c : v.to_str()) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&#34;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return Value(std::move(out));
-}
+Value f_escape(Interp&, Value& v, Args&) { return v.is_markup() ? v : Value::markup(html_escape(v.to_str())); }
 
 Value f_format(Interp&, Value& v, Args& a) {
   if (!a.kw.empty()) fail("format filter with keyword arguments is not supported");

@@ -69,6 +69,7 @@ Value filter_items(Interp& in, Value& v, Args& a, bool by_attr, bool keep) {
   }
   std::string test;
   if (next < a.pos.size()) test = a.pos[next++].to_str();
+  if (!v.truthy()) return generator({});  // jinja2 checks `if value:` before iterating
   Args test_args;
   test_args.pos.assign(a.pos.begin() + static_cast<long>(next), a.pos.end());
   test_args.kw = a.kw;
@@ -93,6 +94,7 @@ Value f_map(Interp& in, Value& v, Args& a) {
     if (kv.first == "attribute") attr = &kv.second;
     else if (kv.first == "default") dflt = &kv.second;
   }
+  if (!v.truthy()) return generator({});  // jinja2 checks `if value:` before iterating
   if (attr) {
     for (const auto& item : seq_items(v)) {
       Value x = get_path(in, item, attr->to_str());

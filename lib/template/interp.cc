@@ -113,14 +113,19 @@ Interp::Flow Interp::exec_for(const Node& n, std::string& out) {
   } catch (const RuntimeFail& e) {
     fail_at(n, e.message);
   }
-  auto loop_scope = std::make_shared<Scope>();
-  loop_scope->parent = scope_;
-  std::swap(scope_, loop_scope);
+  // Each iteration starts from a fresh scope over the enclosing one: a {% set %} in the
+  // body does not survive to the next iteration or after the loop (jinja2 semantics).
+  std::shared_ptr<Scope> outer = scope_;
   struct Restore {
     std::shared_ptr<Scope>& slot;
-    std::shared_ptr<Scope>& saved;
-    ~Restore() { std::swap(slot, saved); }
-  } restore{scope_, loop_scope};
+    std::shared_ptr<Scope> saved;
+    ~Restore() { slot = saved; }
+  } restore{scope_, outer};
+  auto fresh = [&] {
+    scope_ = std::make_shared<Scope>();
+    scope_->parent = outer;
+  };
+  fresh();
 
   auto bind = [&](const Value& item) {
     if (n.names.size() == 1 && !n.flag) {
@@ -139,6 +144,7 @@ Interp::Flow Interp::exec_for(const Node& n, std::string& out) {
       for (const auto& item : items) {
         bind(item);
         if (eval(*n.kids[1]).truthy()) kept.push_back(item);
+        fresh();
       }
     } catch (const RuntimeFail& e) {
       fail_at(n, e.message);
@@ -147,6 +153,7 @@ Interp::Flow Interp::exec_for(const Node& n, std::string& out) {
   }
   const int64_t len = static_cast<int64_t>(items.size());
   for (int64_t i = 0; i < len; ++i) {
+    fresh();
     try {
       bind(items[i]);
     } catch (const RuntimeFail& e) {

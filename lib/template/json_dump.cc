@@ -89,8 +89,45 @@ std::string python_str_repr(const std::string& s) {
   return out;
 }
 
-static void json_string(std::string& out, const std::string& s) {
+std::string html_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&#34;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+static void json_string(std::string& out, const std::string& s, bool ensure_ascii) {
   out += '"';
+  if (ensure_ascii) {
+    for (char32_t c : utf8_decode(s)) {
+      if (c < 0x80) {
+        std::string one(1, static_cast<char>(c));
+        std::string esc;
+        json_string(esc, one, false);
+        out += esc.substr(1, esc.size() - 2);
+        continue;
+      }
+      char b[16];
+      if (c >= 0x10000) {
+        char32_t v = c - 0x10000;
+        std::snprintf(b, sizeof b, "\\u%04x\\u%04x", static_cast<unsigned>(0xd800 + (v >> 10)),
+                      static_cast<unsigned>(0xdc00 + (v & 0x3ff)));
+      } else {
+        std::snprintf(b, sizeof b, "\\u%04x", static_cast<unsigned>(c));
+      }
+      out += b;
+    }
+    out += '"';
+    return;
+  }
   for (unsigned char c : s) {
     switch (c) {
       case '"': out += "\\\""; break;
@@ -129,6 +166,7 @@ struct Dumper {
   const std::string* indent;
   std::string item_sep, key_sep;
   bool sort_keys;
+  bool ensure_ascii;
   std::string out;
   int depth = 0;
 
@@ -147,7 +185,7 @@ struct Dumper {
         out += std::isnan(f) ? "NaN" : std::isinf(f) ? (f > 0 ? "Infinity" : "-Infinity") : python_float_repr(f);
         return;
       }
-      case Value::Kind::kString: json_string(out, v.str()); return;
+      case Value::Kind::kString: json_string(out, v.str(), ensure_ascii); return;
       case Value::Kind::kList: {
         if (v.list_kind() == ListKind::kGenerator) break;
         const auto& items = v.items();
@@ -176,7 +214,7 @@ struct Dumper {
         for (size_t k = 0; k < items.size(); ++k) {
           if (k) out += item_sep;
           if (indent) newline(depth);
-          json_string(out, items[k].first);
+          json_string(out, items[k].first, ensure_ascii);
           out += key_sep;
           dump(*items[k].second);
         }
@@ -193,8 +231,8 @@ struct Dumper {
 }  // namespace
 
 std::string json_dumps(const Value& v, const std::string* indent, const std::string& item_sep,
-                       const std::string& key_sep, bool sort_keys) {
-  Dumper d{indent, item_sep, key_sep, sort_keys, {}};
+                       const std::string& key_sep, bool sort_keys, bool ensure_ascii) {
+  Dumper d{indent, item_sep, key_sep, sort_keys, ensure_ascii, {}};
   d.dump(v);
   return std::move(d.out);
 }

@@ -54,6 +54,9 @@ Value arith(const std::string& op, const Value& a, const Value& b, Interp& in) {
   if (op == "+") {
     if (a.is_string() && b.is_string()) {
       in.check_size(a.str().size() + b.str().size());
+      if (a.is_markup() || b.is_markup())
+        return Value::markup((a.is_markup() ? a.str() : html_escape(a.str())) +
+                             (b.is_markup() ? b.str() : html_escape(b.str())));
       return Value(a.str() + b.str());
     }
     if (a.is_list() && b.is_list() && a.list_kind() == b.list_kind() && a.list_kind() != ListKind::kGenerator) {

@@ -59,6 +59,8 @@ class Value {
   Value(double f) : kind_(Kind::kFloat), f_(f) {}
   Value(std::string s) : kind_(Kind::kString), s_(std::move(s)) {}
   Value(const char* s) : kind_(Kind::kString), s_(s) {}
+  /// A markupsafe.Markup string (from |safe or |escape): `+` HTML-escapes a plain operand.
+  static Value markup(std::string s) { Value v(std::move(s)); v.i_ = 1; return v; }
   static Value list(std::vector<Value> items, ListKind kind = ListKind::kList);
   static Value dict(std::shared_ptr<DictData> d = nullptr);
   static Value func(Func f, std::string name);
@@ -78,6 +80,7 @@ class Value {
   bool is_dict() const { return kind_ == Kind::kDict; }
   bool is_func() const { return kind_ == Kind::kFunc; }
   bool is_namespace() const { return is_dict() && dict_->is_namespace; }
+  bool is_markup() const { return kind_ == Kind::kString && i_ != 0; }
 
   bool as_bool() const { return i_ != 0; }
   int64_t as_int() const { return i_; }  // also bool
@@ -113,12 +116,14 @@ class Value {
   std::shared_ptr<Func> func_;
 };
 
+/// markupsafe.escape: & < > " ' as HTML entities.
+std::string html_escape(const std::string& s);
 /// Python's repr() of a float ("1.0", "0.1", "1e-05", "inf").
 std::string python_float_repr(double f);
 /// Python's repr() of a str.
 std::string python_str_repr(const std::string& s);
-/// Python json.dumps(x, ensure_ascii=False, indent, separators, sort_keys); indent < 0 means None.
+/// Python json.dumps(x, ensure_ascii, indent, separators, sort_keys); a null indent means None.
 std::string json_dumps(const Value& v, const std::string* indent, const std::string& item_sep,
-                       const std::string& key_sep, bool sort_keys);
+                       const std::string& key_sep, bool sort_keys, bool ensure_ascii = false);
 
 }  // namespace loka::tmpl
