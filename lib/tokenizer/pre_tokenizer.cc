@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "tokenizer/text_util.h"
+#include "tokenizer/unicode_shadow.h"
 
 namespace loka::tok {
 
@@ -88,8 +89,11 @@ void split_pieces(const Regex& re, SplitBehavior behavior, bool invert,
   std::vector<std::string> out;
   out.reserve(pieces.size() * 2);
   thread_local std::vector<Span> spans, merged;
+  thread_local std::string shadow;
+  const UnicodeShadow& uni = UnicodeShadow::get();
   for (const std::string& p : pieces) {
-    tag_ranges(re, p, invert, spans);
+    shadow = p;
+    tag_ranges(re, uni.apply(shadow) ? std::string_view(shadow) : std::string_view(p), invert, spans);
     apply_behavior(behavior, spans, merged);
     for (const Span& s : merged)
       if (s.end > s.start) out.emplace_back(p, s.start, s.end - s.start);
