@@ -32,11 +32,12 @@ UnicodeShadow::UnicodeShadow() : bits_((0x110000 >> 6) + 1, 0) {
   pcre2_code* re = pcre2_compile(reinterpret_cast<PCRE2_SPTR>("\\p{Cn}"), PCRE2_ZERO_TERMINATED,
                                  PCRE2_UTF | PCRE2_UCP, &err, &off, nullptr);
   if (!re) return;
+  pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
   pcre2_match_data* md = pcre2_match_data_create(1, nullptr);
   std::vector<uint32_t> unknown;
   size_t pos = 0;
   while (pos < all.size() &&
-         pcre2_match(re, reinterpret_cast<PCRE2_SPTR>(all.data()), all.size(), pos, 0, md, nullptr) > 0) {
+         pcre2_match(re, reinterpret_cast<PCRE2_SPTR>(all.data()), all.size(), pos, PCRE2_NO_UTF_CHECK, md, nullptr) > 0) {
     const size_t start = pcre2_get_ovector_pointer(md)[0];
     size_t i = start;
     unknown.push_back(next_codepoint(all, i));
