@@ -248,6 +248,15 @@ ENGINE_CASES = [
     ("slice_neg", "{{ l[-2:] }} {{ l[:-1] }} {{ l[1:-1] }} {{ l[5:] }} {{ 'abc'[-1] }}", {"l": [1, 2, 3, 4]}),
     ("neg_index_oob", "[{{ l[10] }}]", {"l": [1]}),
     ("list_index_method", "{{ [1, 2, 3].index(2) }} {{ 'abc'.upper().lower() }}", {}),
+    ("tojson_ensure_ascii", "{{ x | tojson(ensure_ascii=true) }}", {"x": {"k": "é日😀\u0001"}}),
+    ("select_on_none", "{{ x | selectattr('type', 'equalto', 'a') | list | length }}|{{ x | map(attribute='a') | list }}", {"x": None}),
+    ("markup_plus", "{{ 'a<'|safe + '<b>' + \"'\" }}|{{ '<'|e }}|{{ ('x'|safe) ~ '<' }}", {}),
+    ("loop_set_each_iteration", "{% set c = 0 %}{% for i in range(3) %}{% set c = c + 1 %}{{ c }}{% endfor %}{{ c }}", {}),
+    ("generator_length_error", "{{ [1, 2] | map('string') | length }}", {}),
+    ("generator_tojson_error", "{{ [1, 2] | select('odd') | tojson }}", {}),
+    ("unknown_filter_in_if_is_runtime", "{% if false %}{{ x | nosuch }}{% endif %}ok", {}),
+    ("unknown_filter_in_if_taken", "{% if true %}{{ x | nosuch }}{% endif %}ok", {}),
+    ("dict_method_shadows_key", "{{ d['items'] }}|{{ d.get('items') }}", {"d": {"items": 5}}),
     ("split_lines", "{{ 'a\\nb\\n'.splitlines() }} {{ 'x'.isdigit() }} {{ '12'.isdigit() }}", {}),
 ]
 
