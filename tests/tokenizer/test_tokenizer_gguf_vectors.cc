@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "formats/gguf_file.h"
 #include "formats/gzip_file.h"
@@ -84,5 +85,26 @@ TEST_CASE("tokenizer: GGUF vocab vectors match exactly", "[tokenizer][gguf]") {
     }
     WARN(name << ": " << ok << "/" << inputs.size() << " inputs match");
     CHECK(ok == inputs.size());
+    const bool byte_level = std::string(name) != "llama-spm" && std::string(name) != "phi-3";
+    if (byte_level) {  // byte-level BPE is lossless: decode and the stream give the input back
+      size_t round = 0;
+      for (const std::string& text : inputs) {
+        const auto ids = tok.encode(text, {.parse_special = false});
+        StreamDecoder sd(tok);
+        std::string streamed;
+        for (int32_t id : ids) streamed += sd.push(id);
+        streamed += sd.flush();
+        round += tok.decode(ids) == text && streamed == text;
+      }
+      CHECK(round == inputs.size());
+    }
+    // encode is const and thread-safe: two threads agree with the single-threaded result.
+    std::vector<std::vector<int32_t>> a(inputs.size()), b(inputs.size());
+    std::thread t1([&] { for (size_t i = 0; i < inputs.size(); ++i) a[i] = tok.encode(inputs[i], {.parse_special = false}); });
+    std::thread t2([&] { for (size_t i = inputs.size(); i-- > 0;) b[i] = tok.encode(inputs[i], {.parse_special = false}); });
+    t1.join();
+    t2.join();
+    CHECK(a == outputs);
+    CHECK(b == outputs);
   }
 }
