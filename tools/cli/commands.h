@@ -1,0 +1,13 @@
+// Registration of the `loka` subcommands; each lives in its own cmd_*.cc file.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace loka::cli {
+
+/// Adds `tokenize` and `detokenize`.
+void add_tokenize_commands(CLI::App& app);
+/// Adds `chat-template`.
+void add_chat_template_command(CLI::App& app);
+
+}  // namespace loka::cli
