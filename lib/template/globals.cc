@@ -50,6 +50,7 @@ Value g_dict(Interp&, Args& a) {
 Value g_namespace(Interp& in, Args& a) {
   Value d = g_dict(in, a);
   d.dict_data().is_namespace = true;
+  in.track(d.shared_dict());
   return d;
 }
 

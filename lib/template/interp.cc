@@ -59,11 +59,11 @@ Interp::Flow Interp::exec(const Node& n, std::string& out) {
       const Node& call_node = *n.kids[0];
       auto body = n.kids[1];
       auto params = n.names;
-      auto def_scope = scope_;
+      std::weak_ptr<Scope> def_scope = keep(scope_);
       Value caller = Value::func(
           [body, params, def_scope](Interp& in, Args& args) {
             auto s = std::make_shared<Scope>();
-            s->parent = def_scope;
+            s->parent = def_scope.lock();
             for (size_t k = 0; k < params.size(); ++k)
               s->vars[params[k]] = k < args.pos.size() ? args.pos[k] : Value::undefined("'" + params[k] + "' is undefined");
             std::swap(in.scope(), s);
@@ -208,7 +208,7 @@ void Interp::exec_set(const Node& n) {
 }
 
 Value Interp::make_macro(const Node& n) {
-  auto def_scope = scope_;
+  std::weak_ptr<Scope> def_scope = keep(scope_);
   const Node* node = &n;  // the tree outlives every render
   return Value::func(
       [node, def_scope](Interp& in, Args& args) {
@@ -217,7 +217,7 @@ Value Interp::make_macro(const Node& n) {
           fail("macro recursion too deep (more than " + std::to_string(in.limits().max_call_depth) + " calls)");
         }
         auto s = std::make_shared<Scope>();
-        s->parent = def_scope;
+        s->parent = def_scope.lock();
         std::vector<Value> extra;
         for (size_t k = 0; k < args.pos.size(); ++k) {
           if (k < node->names.size()) s->vars[node->names[k]] = args.pos[k];

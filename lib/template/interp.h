@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "template/ast.h"
 #include "template/value.h"
@@ -74,6 +75,17 @@ class Interp {
   std::shared_ptr<Scope>& scope() { return scope_; }
   int& call_depth() { return call_depth_; }
   [[noreturn]] void fail_at(const Node& n, const std::string& msg) const;
+  /// Macros and callers hold their defining scope weakly (a scope holding a macro that held
+  /// the scope would leak); the render keeps such scopes alive here until it ends.
+  std::weak_ptr<Scope> keep(std::shared_ptr<Scope> s) {
+    kept_.push_back(s);
+    return s;
+  }
+  /// Namespaces can contain themselves; their items are dropped when the render ends.
+  void track(std::shared_ptr<Value::DictData> ns) { namespaces_.push_back(std::move(ns)); }
+  ~Interp() {
+    for (auto& ns : namespaces_) ns->items.clear();
+  }
 
  private:
   std::string name_;
@@ -82,6 +94,8 @@ class Interp {
   std::shared_ptr<Scope> scope_;
   uint64_t steps_ = 0;
   int call_depth_ = 0;
+  std::vector<std::shared_ptr<Scope>> kept_;
+  std::vector<std::shared_ptr<Value::DictData>> namespaces_;
 };
 
 /// Undefined-aware helpers shared by filters, tests and operators.

@@ -119,6 +119,17 @@ std::string Value::to_str() const {
 }
 
 std::string Value::repr() const {
+  // A namespace can contain itself; bound the recursion instead of overflowing the stack.
+  static thread_local int depth = 0;
+  struct Depth {
+    Depth() {
+      if (++depth > 200) {
+        --depth;
+        fail("RecursionError: maximum recursion depth exceeded while getting the repr of an object");
+      }
+    }
+    ~Depth() { --depth; }
+  } guard;
   switch (kind_) {
     case Kind::kUndefined: return "";
     case Kind::kNone: return "None";

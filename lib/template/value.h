@@ -89,6 +89,7 @@ class Value {
   const std::vector<Value>& items() const { return list_->items; }
   ListKind list_kind() const { return list_->kind; }
   DictData& dict_data() const { return *dict_; }
+  const std::shared_ptr<DictData>& shared_dict() const { return dict_; }
   const Func& function() const { return *func_; }
   const std::string& func_name() const { return s_; }
 

@@ -81,6 +81,8 @@ TEST_CASE("hostile templates fail cleanly instead of crashing or hanging", "[tem
   CHECK(has(render_error("{{ 'x' * 1000000000000 }}"), "size limit"));
   CHECK(has(render_error("{{ range(1000000000000) | length }}"), "range too large"));
   CHECK(has(render_error("{{ 2 ** 200 }}"), "overflow"));
+  // A namespace that contains itself: printing it fails, and nothing leaks.
+  CHECK(has(render_error("{% set ns = namespace(a=1) %}{% set ns.me = ns %}{{ ns }}"), "recursion"));
   // Malformed UTF-8 and NUL bytes in the template or data do not crash.
   std::string bad = "\xff\xfe{{ x }}\x80";
   bad += '\0';
