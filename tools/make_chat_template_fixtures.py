@@ -171,9 +171,11 @@ def build_expected(env):
         for conv_name, conv in CONVERSATIONS.items():
             for agp in (False, True):
                 variables = dict(tokens)
+                # As transformers' apply_chat_template: tools and documents are always passed
+                # (None when absent), then the special tokens the tokenizer has.
                 variables["messages"] = conv["messages"]
-                if conv.get("tools") is not None:
-                    variables["tools"] = conv["tools"]
+                variables["tools"] = conv.get("tools")
+                variables["documents"] = None
                 variables["add_generation_prompt"] = agp
                 cases.append({"conversation": conv_name, "add_generation_prompt": agp,
                               "result": render(env, source, variables)})

@@ -121,18 +121,37 @@ def test_errors(tmp):
 
 
 def test_chat_template(tmp):
-    """Renders one conversation per tokenizer_config template; expected text from jinja2."""
-    expected_path = os.path.join(ROOT, "tests", "data", "chat_templates", "cli_expected.json")
-    if not os.path.exists(expected_path):
-        print("note: no chat-template CLI vectors yet")
-        return
-    for case in json.load(open(expected_path, encoding="utf-8")):
-        folder = os.path.join(tmp, case["tokenizer"])
-        msgs = os.path.join(tmp, "messages.json")
-        json.dump(case["messages"], open(msgs, "w", encoding="utf-8"), ensure_ascii=False)
-        args = ["chat-template", "-m", folder, "-f", msgs] + (["--add-generation-prompt"] if case["add_generation_prompt"] else [])
-        rc, out, err = run(*args)
-        check(rc == 0 and out == case["text"], f"chat-template {case['tokenizer']}: {out!r} != {case['text']!r} {err}")
+    """The three tokenizer_config.json templates and two .jinja files through the CLI;
+    expected renderings from jinja2 (tools/make_chat_template_fixtures.py)."""
+    with gzip.open(os.path.join(ROOT, "tests", "data", "chat_templates", "expected.json.gz"), "rt",
+                   encoding="utf-8") as f:
+        reference = json.load(f)
+    now = reference["now"].replace("T", " ")
+    wanted = {"tokenizer:llama3", "tokenizer:qwen3", "tokenizer:deepseek-v3",
+              "deepseek-ai-DeepSeek-R1-Distill-Qwen-32B.jinja", "Qwen-Qwen3-0.6B.jinja"}
+    for template in reference["templates"]:
+        if template["name"] not in wanted:
+            continue
+        if template["name"].startswith("tokenizer:"):
+            model = ["-m", os.path.join(tmp, template["name"].split(":")[1])]
+        else:
+            model = ["-m", os.path.join(TESTDATA, "chat-templates", template["name"]),
+                     "--bos", template["variables"]["bos_token"], "--eos", template["variables"]["eos_token"]]
+        for case in template["cases"]:
+            if case["conversation"] not in ("system_user", "tools_call", "invalid_roles"):
+                continue
+            conv = reference["conversations"][case["conversation"]]
+            msgs = os.path.join(tmp, "messages.json")
+            json.dump(conv, open(msgs, "w", encoding="utf-8"), ensure_ascii=False)
+            args = ["chat-template", *model, "-f", msgs, "--now", now]
+            if case["add_generation_prompt"]:
+                args.append("--add-generation-prompt")
+            rc, out, err = run(*args)
+            what = f"chat-template {template['name']} {case['conversation']} agp={case['add_generation_prompt']}"
+            if "text" in case["result"]:
+                check(rc == 0 and out == case["result"]["text"], f"{what}: {out!r} != {case['result']['text']!r} {err}")
+            else:
+                check(rc != 0 and "error" in err, f"{what}: expected an error, got rc={rc} {out!r}")
 
 
 def main():
@@ -141,9 +160,9 @@ def main():
         return 77
     with tempfile.TemporaryDirectory() as tmp:
         test_hf_tokenizers(tmp)
+        test_chat_template(tmp)
         test_gguf_vocab(tmp)
         test_errors(tmp)
-        test_chat_template(tmp)
     print(f"{len(failures)} failures")
     return 1 if failures else 0
 

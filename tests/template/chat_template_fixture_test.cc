@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/error.h"
+#include "runtime/chat_prompt.h"
 #include "template/template_test_util.h"
 
 namespace loka::test {
@@ -64,17 +65,19 @@ TEST_CASE("chat templates render exactly like transformers' apply_chat_template"
     }
     for (const auto& c : t.at("cases")) {
       ++cases;
-      nlohmann::ordered_json vars = t.at("variables");
+      // Through the facade the runtime uses, so it is checked against transformers too.
       const auto& conv = conversations.at(c.at("conversation").get<std::string>());
-      vars["messages"] = conv.at("messages");
-      if (conv.contains("tools")) vars["tools"] = conv.at("tools");
-      vars["add_generation_prompt"] = c.at("add_generation_prompt");
+      ChatRequest request;
+      request.messages = conv.at("messages");
+      if (conv.contains("tools")) request.tools = conv.at("tools");
+      request.add_generation_prompt = c.at("add_generation_prompt").get<bool>();
+      const ChatTokens tokens{t.at("variables").value("bos_token", ""), t.at("variables").value("eos_token", "")};
       const auto& want = c.at("result");
       std::string label = c.at("conversation").get<std::string>() + (c.at("add_generation_prompt").get<bool>() ? "+gen" : "");
       std::string got, error = parse_error;
       if (tmpl) {
         try {
-          got = tmpl->render(vars, options);
+          got = render_chat_prompt(*tmpl, request, tokens, options);
         } catch (const Error& e) {
           error = e.what();
         }

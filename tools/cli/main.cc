@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "loka 0.1.0");
   loka::cli::add_tokenize_commands(app);
-  // CHAT_TEMPLATE_PENDING
+  loka::cli::add_chat_template_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
