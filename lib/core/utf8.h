@@ -1,8 +1,9 @@
-// UTF-8 well-formedness checks shared by the file readers and the tokenizer.
+// UTF-8 checks and encoding shared by the file readers, the tokenizer and the chat templates.
 #pragma once
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace loka {
@@ -14,5 +15,8 @@ std::optional<size_t> find_invalid_utf8(std::string_view text);
 
 /// True when `text` is well-formed UTF-8.
 inline bool is_valid_utf8(std::string_view text) { return !find_invalid_utf8(text).has_value(); }
+
+/// Appends the UTF-8 encoding of code point `cp` (no check that it is a scalar value).
+void append_utf8(std::string& out, char32_t cp);
 
 }  // namespace loka

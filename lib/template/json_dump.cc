@@ -76,7 +76,7 @@ std::string python_str_repr(const std::string& s) {
     } else if (c == '\t') {
       out += "\\t";
     } else if (py_printable(c)) {
-      utf8_append(out, c);
+      append_utf8(out, c);
     } else {
       char b[16];
       if (c < 0x100) std::snprintf(b, sizeof b, "\\x%02x", static_cast<unsigned>(c));

@@ -280,7 +280,7 @@ class Lexer {
             cp = cp * 16 + static_cast<char32_t>(v);
           }
           if (cp > 0x10ffff) error(j, "illegal Unicode character");
-          utf8_append(out, cp);
+          append_utf8(out, cp);
           j += n;
           break;
         }

@@ -5,12 +5,13 @@
 #include <string_view>
 #include <vector>
 
+#include "core/utf8.h"
+
 namespace loka::tmpl {
 
 /// Code points of `s`; malformed bytes decode as one code point each (U+FFFD is not substituted).
 std::u32string utf8_decode(std::string_view s);
 std::string utf8_encode(std::u32string_view s);
-void utf8_append(std::string& out, char32_t c);
 /// Python's str.isspace() for one code point.
 bool is_py_space(char32_t c);
 /// Simple (one-to-one) Unicode case mapping through utf8proc.

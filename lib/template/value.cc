@@ -176,7 +176,7 @@ std::vector<Value> Value::iterate() const {
       std::vector<Value> chars;
       for (char32_t c : utf8_decode(s_)) {
         std::string one;
-        utf8_append(one, c);
+        append_utf8(one, c);
         chars.emplace_back(std::move(one));
       }
       return chars;

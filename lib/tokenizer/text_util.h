@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/utf8.h"
+
 namespace loka::tok {
 
 /// Length of the UTF-8 sequence that starts with `lead` (1 for stray bytes).
@@ -17,7 +19,7 @@ inline size_t utf8_len(unsigned char lead) {
   return 1;
 }
 
-void append_utf8(std::string& out, uint32_t cp);
+using ::loka::append_utf8;
 /// Decodes the code point at s[i] (valid UTF-8 assumed, bounds checked) and advances i.
 uint32_t next_codepoint(std::string_view s, size_t& i);
 
