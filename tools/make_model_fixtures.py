@@ -46,6 +46,15 @@ MODELS = {
     # Qwen3: RMSNorm on q and k per head, head_dim set explicitly (not hidden/heads).
     "qwen3": (Qwen3Config, Qwen3ForCausalLM, dict(rope_theta=1000000.0, tie_word_embeddings=True,
                                                   head_dim=32, use_sliding_window=False)),
+    # Added later; at the end so the seeds of the entries above stay as they were.
+    # Multi-head attention (as many KV heads as heads), linear rope scaling, untied.
+    "llama-mha-linear": (LlamaConfig, LlamaForCausalLM, dict(
+        num_key_value_heads=4, rope_theta=10000.0, tie_word_embeddings=False,
+        rope_scaling={"rope_type": "linear", "factor": 2.0})),
+    # YaRN rope scaling (as Qwen2.5 long-context configs use), QKV bias.
+    "qwen2-yarn": (Qwen2Config, Qwen2ForCausalLM, dict(
+        rope_theta=10000.0, tie_word_embeddings=True, use_sliding_window=False,
+        rope_scaling={"rope_type": "yarn", "factor": 4.0, "original_max_position_embeddings": 64})),
 }
 
 
@@ -67,10 +76,14 @@ def main():
     ap.add_argument("--out", default=os.path.join(root, "tests", "data", "models"))
     ap.add_argument("--prompt-len", type=int, default=12)
     ap.add_argument("--new-tokens", type=int, default=16)
+    ap.add_argument("--only", default="", help="comma-separated names (default: all)")
     args = ap.parse_args()
+    only = set(args.only.split(",")) if args.only else None
     for seed, (name, (config_cls, model_cls, extra)) in enumerate(MODELS.items()):
+        if only and name not in only:
+            continue
         torch.manual_seed(100 + seed)
-        config = config_cls(**COMMON, **extra)
+        config = config_cls(**{**COMMON, **extra})
         model = model_cls(config).eval()
         # Random init has tiny norms' weights = 1; perturb them so norm weights are tested too.
         with torch.no_grad():
