@@ -269,4 +269,27 @@ RopeParams rope_params_from_config(const HfConfig& c) {
   return p;
 }
 
+std::vector<int64_t> load_generation_eos_ids(const std::string& folder) {
+  const std::filesystem::path p = std::filesystem::path(folder) / "generation_config.json";
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(p, ec)) return {};
+  auto bytes = FileBytes::open(p.string(), FileLoadOptions{.use_mmap = false});
+  const std::string_view text(reinterpret_cast<const char*>(bytes->data()),
+                              static_cast<size_t>(bytes->size()));
+  const json j = parse_json_strict(text, p.string());
+  if (!j.is_object()) {
+    throw Error(ErrorCode::kFormat, p.string() + ": top level is not an object");
+  }
+  const Fields f(j, p.string());
+  std::vector<int64_t> ids;
+  if (const json* eos = f.get("eos_token_id")) {
+    if (eos->is_array()) {
+      for (const json& e : *eos) ids.push_back(f.to_int(e, "eos_token_id"));
+    } else {
+      ids.push_back(f.to_int(*eos, "eos_token_id"));
+    }
+  }
+  return ids;
+}
+
 }  // namespace loka

@@ -80,4 +80,8 @@ struct HfConfig {
 /// transformers compute it, else 0.1·ln(factor) + 1.
 RopeParams rope_params_from_config(const HfConfig& c);
 
+/// "eos_token_id" (an int or a list) of `folder`/generation_config.json; empty when the
+/// file or the field is absent. Malformed JSON or ids throw Error(kFormat).
+std::vector<int64_t> load_generation_eos_ids(const std::string& folder);
+
 }  // namespace loka

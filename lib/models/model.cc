@@ -1,12 +1,142 @@
-// Model::load: picks the loader for a path (Hugging Face folder or GGUF file).
+// Model::load: picks the loader for a path (Hugging Face folder or GGUF file) and the Model facade.
 #include "models/model.h"
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+
+#include "backend/registry.h"
 #include "core/error.h"
+#include "formats/gguf_file.h"
+#include "formats/hf_config.h"
+#include "formats/safetensors_model.h"
+#include "models/gguf_weights.h"
+#include "models/hf_weights.h"
+#include "models/llama_family.h"
 
 namespace loka {
+namespace {
+
+namespace fs = std::filesystem;
+
+class LlamaModel final : public Model {
+ public:
+  LlamaModel(ModelInfo info, std::optional<Tokenizer> tok, std::unique_ptr<LlamaFamily> net)
+      : info_(std::move(info)), tok_(std::move(tok)), net_(std::move(net)) {}
+
+  const ModelInfo& info() const override { return info_; }
+  bool has_tokenizer() const override { return tok_.has_value(); }
+  const Tokenizer& tokenizer() const override {
+    LOKA_CHECK(tok_, ErrorCode::kNotFound, info_.path + ": the model has no tokenizer");
+    return *tok_;
+  }
+  std::vector<int32_t> eos_ids() const override {
+    std::vector<int32_t> ids = net_->hparams().eos_ids;
+    if (tok_) {
+      for (int32_t id : tok_->eos_ids()) {
+        if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+      }
+    }
+    return ids;
+  }
+  std::unique_ptr<KvCache> new_cache(int64_t max_tokens) const override {
+    return net_->new_cache(max_tokens);
+  }
+  Tensor forward(std::span<const int32_t> tokens, KvCache& cache, bool all_logits) override {
+    auto* c = dynamic_cast<LlamaKvCache*>(&cache);
+    LOKA_CHECK(c, ErrorCode::kInvalidArgument, "forward: the KV cache was made by another model");
+    return net_->forward(tokens, *c, all_logits);
+  }
+
+ private:
+  ModelInfo info_;
+  std::optional<Tokenizer> tok_;
+  std::unique_ptr<LlamaFamily> net_;
+};
+
+ModelInfo make_info(const std::string& path, const std::string& format, const ModelHparams& h,
+                    const LlamaWeights& w) {
+  ModelInfo i;
+  i.path = path;
+  i.format = format;
+  i.architecture = h.architecture;
+  i.parameters = count_parameters(w, h.tied);
+  i.weight_dtype = main_weight_dtype(w);
+  i.vocab_size = h.vocab;
+  i.hidden_size = h.hidden;
+  i.layers = h.layers;
+  i.heads = h.heads;
+  i.kv_heads = h.kv_heads;
+  i.head_dim = h.head_dim;
+  i.ffn_size = h.ffn;
+  i.context_length = h.context;
+  i.tied_embeddings = h.tied;
+  return i;
+}
+
+std::shared_ptr<Backend> make_backend(const ModelLoadOptions& o) {
+  const Device dev = parse_device(o.device);
+  LOKA_CHECK(dev.type == DeviceType::kCpu, ErrorCode::kUnsupported,
+             "device '" + o.device + "': models run on the CPU only for now");
+  return create_backend(dev, {.threads = o.threads});
+}
+
+void report(const ModelLoadOptions& o, double fraction) {
+  if (o.progress) o.progress(fraction);
+}
+
+std::shared_ptr<Model> load_hf(const std::string& folder, const ModelLoadOptions& o) {
+  const HfConfig config = HfConfig::load(folder);
+  ModelHparams h = hparams_from_hf(config, load_generation_eos_ids(folder),
+                                   (fs::path(folder) / "config.json").string());
+  const SafetensorsModel st =
+      SafetensorsModel::open(folder, FileLoadOptions{.use_mmap = o.use_mmap, .lock = o.lock});
+  report(o, 0.05);
+  LlamaWeights w = bind_hf_weights(st, h, [&](double f) { report(o, 0.05 + 0.85 * f); });
+  std::optional<Tokenizer> tok;
+  std::error_code ec;
+  if (fs::is_regular_file(fs::path(folder) / "tokenizer.json", ec)) tok = Tokenizer::open(folder);
+  ModelInfo info = make_info(folder, "safetensors", h, w);
+  auto net = std::make_unique<LlamaFamily>(std::move(h), std::move(w), make_backend(o));
+  report(o, 1.0);
+  return std::make_shared<LlamaModel>(std::move(info), std::move(tok), std::move(net));
+}
+
+std::shared_ptr<Model> load_gguf(const std::string& file, const ModelLoadOptions& o) {
+  const GgufFile f =
+      GgufFile::open(file, FileLoadOptions{.use_mmap = o.use_mmap, .lock = o.lock});
+  ModelHparams h = hparams_from_gguf(f);
+  report(o, 0.05);
+  LlamaWeights w = bind_gguf_weights(f, h, [&](double x) { report(o, 0.05 + 0.85 * x); });
+  std::optional<Tokenizer> tok;
+  if (f.has("tokenizer.ggml.model")) tok = Tokenizer::from_gguf(f);
+  ModelInfo info = make_info(file, "gguf", h, w);
+  auto net = std::make_unique<LlamaFamily>(std::move(h), std::move(w), make_backend(o));
+  report(o, 1.0);
+  return std::make_shared<LlamaModel>(std::move(info), std::move(tok), std::move(net));
+}
+
+bool has_gguf_magic(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  char magic[4] = {};
+  return in.read(magic, 4) && std::string_view(magic, 4) == "GGUF";
+}
+
+}  // namespace
 
 std::shared_ptr<Model> Model::load(const std::string& path, const ModelLoadOptions& options) {
-  throw Error(ErrorCode::kUnsupported, path + ": model loading is not implemented yet");
+  std::error_code ec;
+  const fs::path p(path);
+  if (fs::is_directory(p, ec)) return load_hf(path, options);
+  LOKA_CHECK(fs::exists(p, ec), ErrorCode::kNotFound, path + ": no such file or folder");
+  if (has_gguf_magic(path)) return load_gguf(path, options);
+  // A file of a Hugging Face folder (config.json, a .safetensors shard): load the folder.
+  if (p.filename() == "config.json" || p.extension() == ".safetensors") {
+    return load_hf(p.parent_path().empty() ? "." : p.parent_path().string(), options);
+  }
+  throw Error(ErrorCode::kFormat,
+              path + ": neither a GGUF file nor a Hugging Face model folder");
 }
 
 }  // namespace loka

@@ -52,7 +52,11 @@ class Model {
   virtual ~Model() = default;
 
   virtual const ModelInfo& info() const = 0;
+  /// Throws Error(kNotFound) when !has_tokenizer().
   virtual const Tokenizer& tokenizer() const = 0;
+  /// False for weights-only models (a folder without tokenizer.json, a GGUF without
+  /// tokenizer.ggml.* keys): they run on token ids only.
+  virtual bool has_tokenizer() const { return true; }
   /// End-of-sequence ids from the model config (generation_config.json / GGUF) and tokenizer.
   virtual std::vector<int32_t> eos_ids() const = 0;
 

@@ -1,0 +1,43 @@
+// LlamaKvCache allocation and truncation; scratch growth.
+#include "models/kv_cache.h"
+
+#include "core/error.h"
+
+namespace loka {
+
+void ForwardScratch::ensure(const ModelHparams& h, int64_t n) {
+  if (n <= rows) return;
+  const int64_t q_width = h.heads * h.head_dim;
+  x = Tensor::empty(DType::kF32, {n, h.hidden});
+  norm = Tensor::empty(DType::kF32, {n, h.hidden});
+  q = Tensor::empty(DType::kF32, {n, q_width});
+  attn = Tensor::empty(DType::kF32, {n, q_width});
+  proj = Tensor::empty(DType::kF32, {n, h.hidden});
+  gate = Tensor::empty(DType::kF32, {n, h.ffn});
+  up = Tensor::empty(DType::kF32, {n, h.ffn});
+  positions = Tensor::empty(DType::kI32, {n});
+  rows = n;
+}
+
+LlamaKvCache::LlamaKvCache(const void* owner, const ModelHparams& h, int64_t capacity)
+    : owner_(owner), capacity_(capacity) {
+  LOKA_CHECK(capacity > 0 && capacity <= h.context, ErrorCode::kInvalidArgument,
+             "KV cache of " + std::to_string(capacity) + " tokens: expected 1 .. " +
+                 std::to_string(h.context) + " (the model's context length)");
+  keys_.reserve(static_cast<size_t>(h.layers));
+  values_.reserve(static_cast<size_t>(h.layers));
+  for (int64_t l = 0; l < h.layers; ++l) {
+    keys_.push_back(Tensor::empty(DType::kF32, {capacity, h.kv_heads, h.head_dim}));
+    values_.push_back(Tensor::empty(DType::kF32, {capacity, h.kv_heads, h.head_dim}));
+  }
+  scratch_.ensure(h, 1);
+}
+
+void LlamaKvCache::truncate(int64_t n) {
+  LOKA_CHECK(n >= 0 && n <= size_, ErrorCode::kInvalidArgument,
+             "KV cache truncate(" + std::to_string(n) + "): the cache holds " +
+                 std::to_string(size_) + " tokens");
+  size_ = n;
+}
+
+}  // namespace loka

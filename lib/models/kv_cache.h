@@ -1,0 +1,51 @@
+// The Llama-family KV cache: per-layer key/value tensors plus the forward pass's scratch buffers.
+#pragma once
+
+#include <vector>
+
+#include "core/tensor.h"
+#include "models/hparams.h"
+#include "models/model.h"
+
+namespace loka {
+
+/// Activation buffers of one forward pass, [rows, ...] f32. Sized for one token when the
+/// cache is made, so decoding allocates nothing; grown (never shrunk) for longer chunks.
+struct ForwardScratch {
+  int64_t rows = 0;
+  Tensor x;          // [rows, hidden] the residual stream
+  Tensor norm;       // [rows, hidden]
+  Tensor q;          // [rows, heads * head_dim]
+  Tensor attn;       // [rows, heads * head_dim]
+  Tensor proj;       // [rows, hidden] o_proj / down_proj output
+  Tensor gate, up;   // [rows, ffn]
+  Tensor positions;  // i32 [rows]
+
+  void ensure(const ModelHparams& h, int64_t n);
+};
+
+class LlamaKvCache final : public KvCache {
+ public:
+  /// `owner` identifies the model the cache belongs to (checked by forward).
+  LlamaKvCache(const void* owner, const ModelHparams& h, int64_t capacity);
+
+  int64_t size() const override { return size_; }
+  int64_t capacity() const override { return capacity_; }
+  void truncate(int64_t n) override;
+
+  const void* owner() const { return owner_; }
+  /// [capacity, kv_heads, head_dim] f32; rows past size() hold stale data.
+  const Tensor& keys(size_t layer) const { return keys_[layer]; }
+  const Tensor& values(size_t layer) const { return values_[layer]; }
+  /// Called by forward after it wrote rows [size(), n).
+  void set_size(int64_t n) { size_ = n; }
+  ForwardScratch& scratch() { return scratch_; }
+
+ private:
+  const void* owner_;
+  int64_t capacity_, size_ = 0;
+  std::vector<Tensor> keys_, values_;
+  ForwardScratch scratch_;
+};
+
+}  // namespace loka

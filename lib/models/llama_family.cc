@@ -1,0 +1,115 @@
+// LlamaFamily::forward: embedding, the pre-norm attention + SwiGLU blocks over a KV cache, lm_head.
+#include "models/llama_family.h"
+
+#include "core/error.h"
+#include "ops/activations.h"
+#include "ops/attention.h"
+#include "ops/binary.h"
+#include "ops/embedding.h"
+#include "ops/matmul.h"
+#include "ops/rms_norm.h"
+#include "ops/rope.h"
+
+namespace loka {
+namespace {
+
+// The first n rows of a scratch buffer: contiguous, usable as an op's `out`.
+Tensor rows(const Tensor& t, int64_t n) { return t.slice(0, 0, n); }
+
+}  // namespace
+
+LlamaFamily::LlamaFamily(ModelHparams h, LlamaWeights w, std::shared_ptr<Backend> backend)
+    : h_(std::move(h)), w_(std::move(w)), be_(std::move(backend)) {}
+
+std::unique_ptr<LlamaKvCache> LlamaFamily::new_cache(int64_t max_tokens) const {
+  return std::make_unique<LlamaKvCache>(this, h_, max_tokens == 0 ? h_.context : max_tokens);
+}
+
+void LlamaFamily::attention_block(const LayerWeights& l, size_t layer, LlamaKvCache& cache,
+                                  int64_t pos, int64_t n) {
+  Backend& be = *be_;
+  ForwardScratch& s = cache.scratch();
+  const Tensor x = rows(s.x, n), norm = rows(s.norm, n), positions = rows(s.positions, n);
+  ops::rms_norm(be, x, l.attn_norm, h_.eps, &norm);
+
+  // q goes to scratch; k and v are written straight into their cache rows.
+  const Tensor q = rows(s.q, n);
+  const Tensor k = cache.keys(layer).slice(0, pos, pos + n);
+  const Tensor v = cache.values(layer).slice(0, pos, pos + n);
+  const Tensor k2 = k.reshape({n, h_.kv_heads * h_.head_dim});
+  const Tensor v2 = v.reshape({n, h_.kv_heads * h_.head_dim});
+  ops::matmul(be, norm, l.wq, true, &q);
+  ops::matmul(be, norm, l.wk, true, &k2);
+  ops::matmul(be, norm, l.wv, true, &v2);
+  if (h_.qkv_bias) {
+    ops::add(be, q, l.bq, &q);
+    ops::add(be, k2, l.bk, &k2);
+    ops::add(be, v2, l.bv, &v2);
+  }
+  const Tensor q3 = q.reshape({n, h_.heads, h_.head_dim});
+  if (h_.qk_norm) {
+    ops::rms_norm(be, q3, l.q_norm, h_.eps, &q3);
+    ops::rms_norm(be, k, l.k_norm, h_.eps, &k);
+  }
+  ops::rope(be, q3, positions, h_.rope, &q3);
+  ops::rope(be, k, positions, h_.rope, &k);
+
+  const Tensor attn = rows(s.attn, n);
+  const Tensor attn3 = attn.reshape({n, h_.heads, h_.head_dim});
+  ops::attention(be, q3, cache.keys(layer).slice(0, 0, pos + n),
+                 cache.values(layer).slice(0, 0, pos + n), AttentionParams{}, &attn3);
+  const Tensor proj = rows(s.proj, n);
+  ops::matmul(be, attn, l.wo, true, &proj);
+  if (h_.o_bias) ops::add(be, proj, l.bo, &proj);
+  ops::add(be, x, proj, &x);
+}
+
+void LlamaFamily::mlp_block(const LayerWeights& l, ForwardScratch& s, int64_t n) {
+  Backend& be = *be_;
+  const Tensor x = rows(s.x, n), norm = rows(s.norm, n);
+  const Tensor gate = rows(s.gate, n), up = rows(s.up, n), proj = rows(s.proj, n);
+  ops::rms_norm(be, x, l.ffn_norm, h_.eps, &norm);
+  ops::matmul(be, norm, l.w_gate, true, &gate);
+  ops::matmul(be, norm, l.w_up, true, &up);
+  ops::swiglu(be, gate, up, &gate);
+  ops::matmul(be, gate, l.w_down, true, &proj);
+  ops::add(be, x, proj, &x);
+}
+
+Tensor LlamaFamily::forward(std::span<const int32_t> tokens, LlamaKvCache& cache,
+                            bool all_logits) {
+  LOKA_CHECK(cache.owner() == this, ErrorCode::kInvalidArgument,
+             "forward: the KV cache was made by another model");
+  const auto n = static_cast<int64_t>(tokens.size());
+  const int64_t pos = cache.size();
+  LOKA_CHECK(n > 0, ErrorCode::kInvalidArgument, "forward: no tokens");
+  LOKA_CHECK(n <= cache.capacity() - pos, ErrorCode::kInvalidArgument,
+             "forward: " + std::to_string(n) + " tokens after " + std::to_string(pos) +
+                 " exceed the KV cache capacity of " + std::to_string(cache.capacity()));
+  for (int64_t i = 0; i < n; ++i) {
+    LOKA_CHECK(tokens[i] >= 0 && tokens[i] < h_.vocab, ErrorCode::kInvalidArgument,
+               "forward: token id " + std::to_string(tokens[i]) + " at position " +
+                   std::to_string(i) + " is outside the vocabulary (" + std::to_string(h_.vocab) +
+                   ")");
+  }
+  ForwardScratch& s = cache.scratch();
+  s.ensure(h_, n);
+  auto* p = s.positions.data_as<int32_t>();
+  for (int64_t i = 0; i < n; ++i) p[i] = static_cast<int32_t>(pos + i);
+
+  const Tensor ids = Tensor::borrow(DType::kI32, {n}, tokens.data(), nullptr);
+  const Tensor x = rows(s.x, n);
+  be_->copy(ops::embedding(*be_, w_.embed, ids), x);
+  for (size_t i = 0; i < w_.layers.size(); ++i) {
+    attention_block(w_.layers[i], i, cache, pos, n);
+    mlp_block(w_.layers[i], s, n);
+  }
+  cache.set_size(pos + n);
+
+  const Tensor last = all_logits ? x : x.slice(0, n - 1, n);
+  const Tensor norm = rows(s.norm, last.dim(0));
+  ops::rms_norm(*be_, last, w_.final_norm, h_.eps, &norm);
+  return ops::matmul(*be_, norm, w_.lm_head);
+}
+
+}  // namespace loka
