@@ -27,8 +27,7 @@ class Binder {
     const GgufTensorInfo* info = f_.find_tensor(name);
     LOKA_CHECK(info, ErrorCode::kNotFound, f_.path() + ": tensor '" + name + "' is missing");
     const GgmlTypeInfo* type = ggml_type_info(info->type);
-    LOKA_CHECK(type && type->block_elems == 1,
-               ErrorCode::kUnsupported,
+    LOKA_CHECK(type && type->block_elems == 1, ErrorCode::kUnsupported,
                f_.path() + ": tensor '" + name + "' has ggml type " +
                    std::string(ggml_type_name(info->type)) +
                    "; quantized weights are not supported yet (f32, f16, bf16 are)");
@@ -50,11 +49,11 @@ LlamaWeights bind_gguf_weights(const GgufFile& f, ModelHparams& h,
   h.o_bias = b.has("blk.0.attn_output.bias");
   h.tied = !b.has("output.weight");
   if (b.has("rope_freqs.weight")) {
-    const Tensor rf = b.small("rope_freqs.weight",
-                              {(h.rope.rotary_dim ? h.rope.rotary_dim : h.head_dim) / 2});
-    h.rope = rope_from_freq_factors(
-        h.rope, h.head_dim, {rf.data_as<const float>(), static_cast<size_t>(rf.numel())},
-        f.path() + ": tensor 'rope_freqs.weight'");
+    const Tensor rf =
+        b.small("rope_freqs.weight", {(h.rope.rotary_dim ? h.rope.rotary_dim : h.head_dim) / 2});
+    h.rope = rope_from_freq_factors(h.rope, h.head_dim,
+                                    {rf.data_as<const float>(), static_cast<size_t>(rf.numel())},
+                                    f.path() + ": tensor 'rope_freqs.weight'");
   }
 
   const int64_t d = h.hidden, q = h.heads * h.head_dim, kv = h.kv_heads * h.head_dim;

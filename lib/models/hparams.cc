@@ -35,8 +35,9 @@ ModelHparams hparams_from_hf(const HfConfig& c, const std::vector<int64_t>& gene
                  "Qwen3ForCausalLM are)");
   const auto act = c.raw.find("hidden_act");
   if (act != c.raw.end() && act->is_string()) {
-    LOKA_CHECK(*act == "silu" || *act == "swish", ErrorCode::kUnsupported,
-               source + ": hidden_act '" + act->get<std::string>() + "' is not supported (silu is)");
+    LOKA_CHECK(
+        *act == "silu" || *act == "swish", ErrorCode::kUnsupported,
+        source + ": hidden_act '" + act->get<std::string>() + "' is not supported (silu is)");
   }
   const auto mlp_bias = c.raw.find("mlp_bias");
   LOKA_CHECK(mlp_bias == c.raw.end() || !mlp_bias->is_boolean() || !mlp_bias->get<bool>(),
@@ -66,9 +67,9 @@ ModelHparams hparams_from_gguf(const GgufFile& f) {
   ModelHparams h;
   h.architecture = std::string(f.get_string("general.architecture"));
   const std::string& a = h.architecture;
-  LOKA_CHECK(a == "llama" || a == "qwen2" || a == "qwen3", ErrorCode::kUnsupported,
-             f.path() + ": general.architecture '" + a +
-                 "' is not supported (llama, qwen2, qwen3 are)");
+  LOKA_CHECK(
+      a == "llama" || a == "qwen2" || a == "qwen3", ErrorCode::kUnsupported,
+      f.path() + ": general.architecture '" + a + "' is not supported (llama, qwen2, qwen3 are)");
   auto positive = [&](const std::string& key) {
     const int64_t v = f.get_int(a + "." + key);
     LOKA_CHECK(v > 0 && v <= (int64_t{1} << 40), ErrorCode::kFormat,
@@ -81,15 +82,17 @@ ModelHparams hparams_from_gguf(const GgufFile& f) {
   h.hidden = positive("embedding_length");
   h.ffn = positive("feed_forward_length");
   h.heads = positive("attention.head_count");
-  h.kv_heads = f.has(a + ".attention.head_count_kv") ? positive("attention.head_count_kv") : h.heads;
+  h.kv_heads =
+      f.has(a + ".attention.head_count_kv") ? positive("attention.head_count_kv") : h.heads;
   LOKA_CHECK(h.heads % h.kv_heads == 0, ErrorCode::kFormat,
              f.path() + ": " + a + ".attention.head_count_kv does not divide head_count");
   if (f.has(a + ".attention.key_length")) {
     h.head_dim = positive("attention.key_length");
   } else {
     LOKA_CHECK(h.hidden % h.heads == 0, ErrorCode::kFormat,
-               f.path() + ": " + a + ".attention.key_length is missing and embedding_length is "
-                          "not a multiple of head_count");
+               f.path() + ": " + a +
+                   ".attention.key_length is missing and embedding_length is "
+                   "not a multiple of head_count");
     h.head_dim = h.hidden / h.heads;
   }
   if (f.has(a + ".attention.value_length")) {

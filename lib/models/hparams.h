@@ -1,4 +1,5 @@
-// Hyper-parameters of a Llama-family model (Llama, Mistral, Qwen2, Qwen3), from an HF config or GGUF metadata.
+// Hyper-parameters of a Llama-family model (Llama, Mistral, Qwen2, Qwen3), from an HF config or
+// GGUF metadata.
 #pragma once
 
 #include <cstdint>

@@ -76,8 +76,7 @@ void LlamaFamily::mlp_block(const LayerWeights& l, ForwardScratch& s, int64_t n)
   ops::add(be, x, proj, &x);
 }
 
-Tensor LlamaFamily::forward(std::span<const int32_t> tokens, LlamaKvCache& cache,
-                            bool all_logits) {
+Tensor LlamaFamily::forward(std::span<const int32_t> tokens, LlamaKvCache& cache, bool all_logits) {
   LOKA_CHECK(cache.owner() == this, ErrorCode::kInvalidArgument,
              "forward: the KV cache was made by another model");
   const auto n = static_cast<int64_t>(tokens.size());

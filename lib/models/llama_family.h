@@ -1,4 +1,5 @@
-// The forward pass shared by Llama, Mistral, Qwen2 and Qwen3 (differences are flags in ModelHparams).
+// The forward pass shared by Llama, Mistral, Qwen2 and Qwen3 (differences are flags in
+// ModelHparams).
 #pragma once
 
 #include <memory>

@@ -15,9 +15,9 @@ void check_weight(const Tensor& t, const std::string& name, const std::string& f
   LOKA_CHECK(d == DType::kF32 || d == DType::kF16 || d == DType::kBF16, ErrorCode::kUnsupported,
              file + ": tensor '" + name + "' has dtype " + std::string(dtype_name(d)) +
                  ", which is not supported (f32, f16 and bf16 are)");
-  LOKA_CHECK(t.shape() == shape, ErrorCode::kFormat,
-             file + ": tensor '" + name + "' has shape " + t.shape().str() + ", expected " +
-                 shape.str());
+  LOKA_CHECK(
+      t.shape() == shape, ErrorCode::kFormat,
+      file + ": tensor '" + name + "' has shape " + t.shape().str() + ", expected " + shape.str());
 }
 
 Tensor small_f32(const Tensor& t, const std::string& name, const std::string& file,

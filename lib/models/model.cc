@@ -104,8 +104,7 @@ std::shared_ptr<Model> load_hf(const std::string& folder, const ModelLoadOptions
 }
 
 std::shared_ptr<Model> load_gguf(const std::string& file, const ModelLoadOptions& o) {
-  const GgufFile f =
-      GgufFile::open(file, FileLoadOptions{.use_mmap = o.use_mmap, .lock = o.lock});
+  const GgufFile f = GgufFile::open(file, FileLoadOptions{.use_mmap = o.use_mmap, .lock = o.lock});
   ModelHparams h = hparams_from_gguf(f);
   report(o, 0.05);
   LlamaWeights w = bind_gguf_weights(f, h, [&](double x) { report(o, 0.05 + 0.85 * x); });
@@ -135,8 +134,7 @@ std::shared_ptr<Model> Model::load(const std::string& path, const ModelLoadOptio
   if (p.filename() == "config.json" || p.extension() == ".safetensors") {
     return load_hf(p.parent_path().empty() ? "." : p.parent_path().string(), options);
   }
-  throw Error(ErrorCode::kFormat,
-              path + ": neither a GGUF file nor a Hugging Face model folder");
+  throw Error(ErrorCode::kFormat, path + ": neither a GGUF file nor a Hugging Face model folder");
 }
 
 }  // namespace loka

@@ -59,7 +59,7 @@ RopeParams rope_from_freq_factors(const RopeParams& base, int64_t head_dim,
   p.scaling = RopeScaling::kLlama3;
   const double L = 8192.0;
   p.original_max_position = 8192;
-  double u_hi = 0.0, u_lo = 0.0;  // smallest kept, largest fully scaled frequency
+  double u_hi = 0.0, u_lo = 0.0;               // smallest kept, largest fully scaled frequency
   std::vector<std::pair<double, double>> mid;  // (u, s)
   for (size_t i = 0; i < inv.size(); ++i) {
     const double u = inv[i] / (2.0 * std::numbers::pi), f = factors[i];

@@ -5,9 +5,8 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
-#include <random>
-
 #include <nlohmann/json.hpp>
+#include <random>
 
 #include "formats/safetensors.h"
 
@@ -37,12 +36,18 @@ std::vector<int32_t> ids_of(const Tensor& t) {
 
 const char* st_dtype(DType d) {
   switch (d) {
-    case DType::kF32: return "F32";
-    case DType::kF16: return "F16";
-    case DType::kBF16: return "BF16";
-    case DType::kI64: return "I64";
-    case DType::kI32: return "I32";
-    default: throw std::runtime_error("write_safetensors: unsupported dtype");
+    case DType::kF32:
+      return "F32";
+    case DType::kF16:
+      return "F16";
+    case DType::kBF16:
+      return "BF16";
+    case DType::kI64:
+      return "I64";
+    case DType::kI32:
+      return "I32";
+    default:
+      throw std::runtime_error("write_safetensors: unsupported dtype");
   }
 }
 

@@ -1,4 +1,5 @@
-// Helpers for the model tests: fixture folders, reference outputs, error measures, safetensors writing.
+// Helpers for the model tests: fixture folders, reference outputs, error measures, safetensors
+// writing.
 #pragma once
 
 #include <cstdint>

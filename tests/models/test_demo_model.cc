@@ -1,6 +1,6 @@
-// The bundled demo model examples/models/austen-6m: loads, and greedy decoding is deterministic readable text.
+// The bundled demo model examples/models/austen-6m: loads, and greedy decoding is deterministic
+// readable text.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 
 #include "backend/registry.h"

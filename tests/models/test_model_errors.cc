@@ -1,6 +1,6 @@
-// Bad models and bad calls: missing/misshapen tensors, unknown architectures, truncated files, bad tokens.
+// Bad models and bad calls: missing/misshapen tensors, unknown architectures, truncated files, bad
+// tokens.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 
@@ -69,9 +69,9 @@ TEST_CASE("models: missing and misshapen tensors are named", "[models][errors]")
     auto copy = w;
     copy["model.layers.0.self_attn.k_proj.weight"] = Tensor::zeros(DType::kF32, {16, 64});
     write_safetensors(tmp.file("model.safetensors"), copy);
-    expect_load_error(tmp.str(), ErrorCode::kFormat,
-                      {"model.layers.0.self_attn.k_proj.weight", "[16, 64]", "[32, 64]",
-                       "model.safetensors"});
+    expect_load_error(
+        tmp.str(), ErrorCode::kFormat,
+        {"model.layers.0.self_attn.k_proj.weight", "[16, 64]", "[32, 64]", "model.safetensors"});
   }
   SECTION("wrong dtype") {
     TempDir tmp;
@@ -144,8 +144,7 @@ TEST_CASE("models: bad forward calls leave the cache unchanged", "[models][error
     model->forward(many, *cache);
   });
   expect_error(ErrorCode::kInvalidArgument, "no tokens", [&] { model->forward({}, *cache); });
-  expect_error(ErrorCode::kInvalidArgument, "another model",
-               [&] { other->forward(ok, *cache); });
+  expect_error(ErrorCode::kInvalidArgument, "another model", [&] { other->forward(ok, *cache); });
   CHECK(cache->size() == 3);
   expect_error(ErrorCode::kInvalidArgument, "context length", [&] { model->new_cache(100000); });
 }

@@ -1,6 +1,6 @@
-// The fixtures converted to GGUF by tools/convert_hf_to_gguf.py (llama.cpp names, Q/K permutation, rope_freqs) against transformers.
+// The fixtures converted to GGUF by tools/convert_hf_to_gguf.py (llama.cpp names, Q/K permutation,
+// rope_freqs) against transformers.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 
 #include "backend/registry.h"
@@ -36,8 +36,7 @@ TEST_CASE("models: GGUF conversions match transformers", "[models][gguf]") {
       auto cache = model->new_cache();
       const Tensor logits = model->forward(ref.input_ids, *cache, true);
       const double err = max_abs_diff(logits, ref.logits), range = value_range(ref.logits);
-      WARN(name << " gguf: max abs logit error " << err << " (" << err / range
-                << " of the range)");
+      WARN(name << " gguf: max abs logit error " << err << " (" << err / range << " of the range)");
       CHECK(err <= 1e-4 * range);
 
       auto g = model->new_cache();

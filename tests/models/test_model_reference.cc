@@ -1,6 +1,6 @@
-// Every fixture under tests/data/models against transformers: logits, greedy decode, chunked prefill, BF16.
+// Every fixture under tests/data/models against transformers: logits, greedy decode, chunked
+// prefill, BF16.
 #include <catch2/catch.hpp>
-
 #include <cstring>
 #include <filesystem>
 
@@ -46,11 +46,11 @@ Tensor concat_rows(const Tensor& a, const Tensor& b) {
   return out;
 }
 
-// A copy of the fixture with every floating-point weight rounded to BF16 by our convert op.
-void write_bf16_copy(const std::string& src, const std::string& dst) {
+// A copy of the fixture with every weight rounded to `dt` by our convert op.
+void write_copy(const std::string& src, const std::string& dst, DType dt) {
   copy_config(src, dst);
   std::map<std::string, Tensor> w = read_safetensors(src + "/model.safetensors");
-  for (auto& [name, t] : w) t = ops::convert(*cpu(), t, DType::kBF16);
+  for (auto& [name, t] : w) t = ops::convert(*cpu(), t, dt);
   write_safetensors(dst + "/model.safetensors", w);
 }
 
@@ -112,27 +112,30 @@ TEST_CASE("models: truncate rewinds the cache", "[models]") {
   CHECK_THROWS_AS(cache->truncate(cache->size() + 1), Error);
 }
 
-TEST_CASE("models: BF16 weights stay within BF16 tolerance", "[models]") {
+TEST_CASE("models: BF16 and F16 weights stay within their tolerance", "[models]") {
   // BF16 keeps 8 significant bits: each weight moves by up to 2^-9 relative, and the
   // activations may be rounded to BF16 before the GEMM too. Through two random layers
   // these independent errors add up to a few tenths of a percent of the logit range in
   // practice; 3e-2 of the range leaves a wide margin while still catching a wrong layout
   // or a wrong tensor (errors of the order of the range itself).
-  constexpr double kBf16Tolerance = 3e-2;
+  // F16 keeps 11 bits (8x finer), so 1e-2 of the range has the same margin.
+  const std::vector<std::pair<DType, double>> cases = {{DType::kBF16, 3e-2}, {DType::kF16, 1e-2}};
   for (const std::string& dir : fixture_dirs()) {
-    const std::string name = std::filesystem::path(dir).filename().string();
-    SECTION(name) {
-      TempDir tmp;
-      write_bf16_copy(dir, tmp.str());
-      auto model = Model::load(tmp.str(), {.threads = 2});
-      CHECK(model->info().weight_dtype == "bf16");
-      const Reference ref = load_reference(dir);
-      auto cache = model->new_cache();
-      const Tensor logits = model->forward(ref.input_ids, *cache, true);
-      const double err = max_abs_diff(logits, ref.logits), range = value_range(ref.logits);
-      WARN(name << " bf16: max abs logit error " << err << " (" << err / range
-                << " of the range)");
-      CHECK(err <= kBf16Tolerance * range);
+    for (const auto& [dt, tolerance] : cases) {
+      const std::string name =
+          std::filesystem::path(dir).filename().string() + " " + std::string(dtype_name(dt));
+      SECTION(name) {
+        TempDir tmp;
+        write_copy(dir, tmp.str(), dt);
+        auto model = Model::load(tmp.str(), {.threads = 2});
+        CHECK(model->info().weight_dtype == dtype_name(dt));
+        const Reference ref = load_reference(dir);
+        auto cache = model->new_cache();
+        const Tensor logits = model->forward(ref.input_ids, *cache, true);
+        const double err = max_abs_diff(logits, ref.logits), range = value_range(ref.logits);
+        WARN(name << ": max abs logit error " << err << " (" << err / range << " of the range)");
+        CHECK(err <= tolerance * range);
+      }
     }
   }
 }
