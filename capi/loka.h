@@ -1,0 +1,197 @@
+/* loka C ABI v1: load a language model, tokenize, apply its chat template and stream generated text. */
+#ifndef LOKA_H_
+#define LOKA_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define LOKA_API __declspec(dllexport)
+#else
+#define LOKA_API __attribute__((visibility("default")))
+#endif
+
+#define LOKA_ABI_VERSION 1
+
+/* ---- Status ------------------------------------------------------------------------------
+ * Every fallible call returns a loka_status*: NULL means success; otherwise the caller owns
+ * the status and frees it with loka_status_free(). No C++ exception crosses this boundary. */
+
+typedef enum loka_code {
+  LOKA_OK = 0,
+  LOKA_INVALID_ARGUMENT = 1, /* the caller passed something unusable (NULL, bad option, bad id) */
+  LOKA_NOT_FOUND = 2,        /* file, tensor, key or backend missing */
+  LOKA_IO = 3,               /* the OS refused (open, read, mmap) */
+  LOKA_FORMAT = 4,           /* a file is malformed or truncated */
+  LOKA_UNSUPPORTED = 5,      /* valid request this build cannot do */
+  LOKA_UNAVAILABLE = 6,      /* a component (e.g. the CUDA backend) is not present */
+  LOKA_OUT_OF_MEMORY = 7,
+  LOKA_INTERNAL = 8          /* a bug in loka */
+} loka_code;
+
+typedef struct loka_status loka_status;
+
+/* The status code; LOKA_OK for NULL. */
+LOKA_API loka_code loka_status_code(const loka_status* status);
+/* The message (names the file, field or argument at fault); "" for NULL. Owned by the
+ * status: valid until loka_status_free(). */
+LOKA_API const char* loka_status_message(const loka_status* status);
+/* Frees a status; NULL is allowed. */
+LOKA_API void loka_status_free(loka_status* status);
+
+/* The library version, e.g. "0.1.0". Static storage: do not free. */
+LOKA_API const char* loka_version(void);
+/* Frees memory this library returned (token arrays, strings); NULL is allowed. */
+LOKA_API void loka_free(void* memory);
+
+/* ---- Model ------------------------------------------------------------------------------ */
+
+typedef struct loka_model loka_model;
+
+typedef void (*loka_progress_fn)(double fraction, void* user_data);
+
+/* Fields are only ever added at the end; set struct_size = sizeof(loka_model_params). */
+typedef struct loka_model_params {
+  size_t struct_size;
+  const char* device;            /* "cpu" (default when NULL) or "cuda:N" */
+  int32_t threads;               /* 0 = all cores */
+  int32_t use_mmap;              /* nonzero (default): map the files; 0: read them */
+  int32_t use_mlock;             /* nonzero: lock the weights in memory */
+  loka_progress_fn progress;     /* may be NULL; called with 0..1 while loading */
+  void* progress_user_data;
+} loka_model_params;
+
+/* Fills *params with the defaults (struct_size included). */
+LOKA_API void loka_model_params_default(loka_model_params* params);
+
+/* Loads a Hugging Face folder or a GGUF file. params may be NULL (defaults). On success
+ * *out_model is set; the caller frees it with loka_model_free(). */
+LOKA_API loka_status* loka_model_load(const char* path, const loka_model_params* params,
+                                      loka_model** out_model);
+/* Frees a model; NULL is allowed. Sessions keep the model alive until they are freed. */
+LOKA_API void loka_model_free(loka_model* model);
+
+typedef struct loka_model_info {
+  size_t struct_size;
+  const char* architecture;  /* strings are owned by the model: valid until loka_model_free() */
+  const char* format;        /* "safetensors" or "gguf" */
+  const char* weight_dtype;
+  int64_t parameters;
+  int64_t vocab_size;
+  int64_t context_length;
+  int64_t hidden_size;
+  int64_t layers;
+} loka_model_info;
+
+/* Fills *out_info; set out_info->struct_size first. */
+LOKA_API loka_status* loka_model_get_info(const loka_model* model, loka_model_info* out_info);
+
+/* Text -> token ids. add_special: BOS/EOS as the model config says; parse_special: match
+ * special-token texts. On success the caller frees *out_ids with loka_free(). */
+LOKA_API loka_status* loka_tokenize(const loka_model* model, const char* text, size_t text_len,
+                                    int32_t add_special, int32_t parse_special,
+                                    int32_t** out_ids, size_t* out_count);
+/* Token ids -> NUL-terminated UTF-8 text (*out_len excludes the NUL; out_len may be NULL).
+ * The caller frees *out_text with loka_free(). */
+LOKA_API loka_status* loka_detokenize(const loka_model* model, const int32_t* ids, size_t count,
+                                      int32_t skip_special, char** out_text, size_t* out_len);
+
+typedef struct loka_chat_message {
+  const char* role;     /* "system", "user", "assistant", ... */
+  const char* content;
+} loka_chat_message;
+
+/* Renders messages with the model's chat template. The caller frees *out_text with loka_free(). */
+LOKA_API loka_status* loka_apply_chat_template(const loka_model* model,
+                                               const loka_chat_message* messages, size_t count,
+                                               int32_t add_generation_prompt, char** out_text);
+
+/* ---- Session and generation ------------------------------------------------------------- */
+
+typedef struct loka_session loka_session;
+
+typedef struct loka_session_params {
+  size_t struct_size;
+  int64_t context_length;  /* tokens the session holds; 0 = the model's context length */
+} loka_session_params;
+
+LOKA_API void loka_session_params_default(loka_session_params* params);
+/* params may be NULL. The caller frees *out_session with loka_session_free(). */
+LOKA_API loka_status* loka_session_create(loka_model* model, const loka_session_params* params,
+                                          loka_session** out_session);
+/* Frees a session; NULL is allowed. */
+LOKA_API void loka_session_free(loka_session* session);
+/* Forgets the conversation held in the session's cache. */
+LOKA_API loka_status* loka_session_reset(loka_session* session);
+/* Stops the generation running in the session as soon as possible; callable from any
+ * thread. If none runs, the next one returns at once. NULL is allowed. */
+LOKA_API void loka_session_cancel(loka_session* session);
+
+/* Sampler chain: penalties -> top-k -> top-p -> min-p -> temperature -> draw
+ * (llama.cpp's default order); temperature <= 0 is greedy. */
+typedef struct loka_generate_params {
+  size_t struct_size;
+  int32_t max_tokens;         /* < 0: until EOS, a stop string or a full context */
+  float temperature;
+  int32_t top_k;              /* <= 0: off */
+  float top_p;                /* >= 1: off */
+  float min_p;                /* <= 0: off */
+  float repeat_penalty;       /* 1: off */
+  float presence_penalty;     /* 0: off */
+  float frequency_penalty;    /* 0: off */
+  int32_t penalty_last_n;     /* tokens the penalties look back on; < 0: all */
+  uint64_t seed;              /* same seed, same output */
+  const char* const* stop;    /* stop strings (not emitted); may be NULL */
+  size_t stop_count;
+  int32_t ignore_eos;
+} loka_generate_params;
+
+LOKA_API void loka_generate_params_default(loka_generate_params* params);
+
+typedef enum loka_stop_reason {
+  LOKA_STOP_EOS = 0,
+  LOKA_STOP_STRING = 1,
+  LOKA_STOP_MAX_TOKENS = 2,
+  LOKA_STOP_CONTEXT_FULL = 3,
+  LOKA_STOP_CALLBACK = 4,
+  LOKA_STOP_CANCELLED = 5
+} loka_stop_reason;
+
+typedef struct loka_stats {
+  size_t struct_size;
+  int64_t prompt_tokens;
+  int64_t cached_tokens;     /* prompt tokens reused from the session (not recomputed) */
+  int64_t generated_tokens;
+  double time_to_first_token_ms;
+  double prefill_tokens_per_s;
+  double decode_tokens_per_s;
+  int32_t stop_reason;       /* a loka_stop_reason */
+} loka_stats;
+
+/* Receives each new piece of text: `len` bytes of whole UTF-8 characters, NUL-terminated,
+ * valid only during the call. Return 0 to go on, nonzero to stop. */
+typedef int32_t (*loka_token_fn)(const char* piece, size_t len, void* user_data);
+
+/* Generates a continuation of `prompt` (tokenized with the model's BOS rules). params and
+ * on_token may be NULL; out_stats may be NULL, else set its struct_size first. */
+LOKA_API loka_status* loka_generate(loka_session* session, const char* prompt,
+                                    const loka_generate_params* params, loka_token_fn on_token,
+                                    void* user_data, loka_stats* out_stats);
+/* Same, from token ids. */
+LOKA_API loka_status* loka_generate_tokens(loka_session* session, const int32_t* ids, size_t count,
+                                           const loka_generate_params* params, loka_token_fn on_token,
+                                           void* user_data, loka_stats* out_stats);
+/* Renders the conversation with the chat template and generates the assistant's answer. */
+LOKA_API loka_status* loka_chat(loka_session* session, const loka_chat_message* messages,
+                                size_t count, const loka_generate_params* params,
+                                loka_token_fn on_token, void* user_data, loka_stats* out_stats);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LOKA_H_ */
