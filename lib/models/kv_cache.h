@@ -34,6 +34,7 @@ class LlamaKvCache final : public KvCache {
   void truncate(int64_t n) override;
 
   const void* owner() const { return owner_; }
+  int64_t layers() const { return static_cast<int64_t>(keys_.size()); }
   /// [capacity, kv_heads, head_dim] f32; rows past size() hold stale data.
   const Tensor& keys(size_t layer) const { return keys_[layer]; }
   const Tensor& values(size_t layer) const { return values_[layer]; }

@@ -77,8 +77,13 @@ void LlamaFamily::mlp_block(const LayerWeights& l, ForwardScratch& s, int64_t n)
 }
 
 Tensor LlamaFamily::forward(std::span<const int32_t> tokens, LlamaKvCache& cache, bool all_logits) {
-  LOKA_CHECK(cache.owner() == this, ErrorCode::kInvalidArgument,
-             "forward: the KV cache was made by another model");
+  // The owner pointer alone could match a new model at a freed model's address.
+  const ForwardScratch& sc = cache.scratch();
+  LOKA_CHECK(cache.owner() == this && cache.layers() == h_.layers &&
+                 cache.keys(0).shape() == (Shape{cache.capacity(), h_.kv_heads, h_.head_dim}) &&
+                 sc.x.dim(1) == h_.hidden && sc.q.dim(1) == h_.heads * h_.head_dim &&
+                 sc.gate.dim(1) == h_.ffn,
+             ErrorCode::kInvalidArgument, "forward: the KV cache was made by another model");
   const auto n = static_cast<int64_t>(tokens.size());
   const int64_t pos = cache.size();
   LOKA_CHECK(n > 0, ErrorCode::kInvalidArgument, "forward: no tokens");
