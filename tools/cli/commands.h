@@ -9,5 +9,11 @@ namespace loka::cli {
 void add_tokenize_commands(CLI::App& app);
 /// Adds `chat-template`.
 void add_chat_template_command(CLI::App& app);
+/// Adds `run` (generation and chat).
+void add_run_command(CLI::App& app);
+/// Adds `info`.
+void add_info_command(CLI::App& app);
+/// Adds `bench`.
+void add_bench_command(CLI::App& app);
 
 }  // namespace loka::cli

@@ -13,6 +13,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "loka 0.1.0");
   loka::cli::add_tokenize_commands(app);
   loka::cli::add_chat_template_command(app);
+  loka::cli::add_run_command(app);
+  loka::cli::add_info_command(app);
+  loka::cli::add_bench_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

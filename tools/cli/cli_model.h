@@ -1,0 +1,18 @@
+// Model loading for the `loka` subcommands: the bundled demo model by default, progress on a terminal.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "models/model.h"
+
+namespace loka::cli {
+
+/// The demo model's folder: next to an installed program (../share/loka/models/austen-6m)
+/// or in the source tree it was built from. Throws kNotFound naming the places looked at.
+std::string default_model_path();
+
+/// Loads `path` ("" = the demo model); prints progress on stderr only when it is a terminal.
+std::shared_ptr<Model> load_model(const std::string& path, int threads);
+
+}  // namespace loka::cli
