@@ -20,7 +20,7 @@ build/tests/loka_tests "[conformance]" 2>/dev/null | sed -n '/^conformance vs fl
 
 if [ "${1:-}" != "--no-sanitize" ]; then
   echo "== ASan + UBSan build and tests"
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  LOKA_TEST_QUICK=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
     run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DLOKA_SANITIZE=address,undefined \
       -DLOKA_BUILD_BENCH=OFF -DLOKA_WITH_CUDA=OFF
 fi
