@@ -1,6 +1,7 @@
 // The weights of a Llama-family model, bound by name from a file, and their checks.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,30 @@ struct LlamaWeights {
   Tensor embed, final_norm, lm_head;  // lm_head aliases embed when tied
   std::vector<LayerWeights> layers;
 };
+
+/// Tensor names of one checkpoint layout. A layer's names follow
+/// `layer_prefix` + N + "." (e.g. "model.layers.3." or "blk.3.").
+struct LlamaTensorNames {
+  const char *embed, *final_norm, *lm_head, *layer_prefix;
+  const char *attn_norm, *wq, *wk, *wv, *wo, *bq, *bk, *bv, *bo, *q_norm, *k_norm;
+  const char *ffn_norm, *w_gate, *w_up, *w_down;
+};
+extern const LlamaTensorNames kHfTensorNames;    // transformers' names
+extern const LlamaTensorNames kGgufTensorNames;  // llama.cpp's names
+
+/// Finds tensors by name in one file format, checked with check_weight / small_f32.
+class WeightLookup {
+ public:
+  virtual ~WeightLookup() = default;
+  virtual Tensor matrix(const std::string& name, const Shape& shape) const = 0;
+  virtual Tensor small(const std::string& name, const Shape& shape) const = 0;
+};
+
+/// Binds every tensor `h` calls for, named by `names`; `progress` (may be empty) gets the
+/// fraction of layers bound.
+LlamaWeights bind_llama_weights(const WeightLookup& lookup, const ModelHparams& h,
+                                const LlamaTensorNames& names,
+                                const std::function<void(double)>& progress);
 
 /// Checks one tensor found under `name` in `file`: a float dtype the CPU matmul uses in
 /// place (f32, f16, bf16; anything else is kUnsupported) and exactly `shape` (kFormat).
