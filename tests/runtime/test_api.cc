@@ -1,18 +1,22 @@
 // Public C++ API (include/loka) tests: error translation, sessions over a fake model, the demo model.
+#include <fstream>
+#include <iterator>
+
 #include <catch2/catch.hpp>
 
 #include "loka/loka.hpp"
 #include "runtime/api_internal.h"
 #include "runtime/fake_model.h"
+#include "test_util.h"
 
 namespace api = loka::api;
 
 namespace {
 
-api::Model fake_api_model() {
+api::Model fake_api_model(const std::string& tokenizer_source = std::string(LOKA_SOURCE_DIR) +
+                                                                "/examples/models/austen-6m") {
   auto impl = std::make_shared<api::Model::Impl>();
-  impl->model = std::make_shared<loka::test::FakeModel>(
-      loka::Tokenizer::open(std::string(LOKA_SOURCE_DIR) + "/examples/models/austen-6m"));
+  impl->model = std::make_shared<loka::test::FakeModel>(loka::Tokenizer::open(tokenizer_source));
   impl->info.path = "fake";
   return api::Model(impl);
 }
@@ -31,6 +35,18 @@ TEST_CASE("api: errors carry the internal code and message", "[api]") {
   CHECK_THROWS_AS(m.detokenize(std::vector<int32_t>{-5}), api::Error);
   // The demo tokenizer's template; expected text rendered by Python jinja2.
   CHECK(m.apply_chat_template({{"user", "hi"}}, true) == "\"hi\" said Mr. Bennet.\n\n\"");
+  {
+    // A tokenizer.json alone (no tokenizer_config.json) has no chat template.
+    const std::string bare = loka::test::temp_path("api-no-template-tokenizer.json");
+    std::ifstream src(std::string(LOKA_SOURCE_DIR) + "/tests/data/models/llama2/tokenizer.json");
+    loka::test::write_file(bare, std::string(std::istreambuf_iterator<char>(src), {}));
+    try {
+      fake_api_model(bare).apply_chat_template({{"user", "hi"}}, true);
+      FAIL("no error");
+    } catch (const api::Error& e) {
+      CHECK(e.code() == api::ErrorCode::kNotFound);
+    }
+  }
   api::Session s(m, 16);
   api::GenerateParams bad;
   bad.sampling.top_p = -1;
