@@ -10,6 +10,7 @@
 #include "core/thread_pool.h"
 #include "cpu/convert_rows.h"
 #include "cpu/kernel_registry.h"
+#include "cpu/row_math.h"
 #include "cpu/simd.h"
 #include "cpu/vec_math.h"
 
@@ -92,11 +93,6 @@ LOKA_VECTORIZE float exp_shifted(float* x, float m, int64_t n) {
     sum += x[i];
   }
   return sum;
-}
-
-LOKA_VECTORIZE void scale_row(float* x, float c, int64_t n) {
-  LOKA_SIMD
-  for (int64_t i = 0; i < n; ++i) x[i] *= c;
 }
 
 /// acc += sum_b p[b] v[b] for nb value rows of length dv, `ld` floats apart;

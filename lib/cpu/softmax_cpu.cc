@@ -8,6 +8,7 @@
 #include "core/thread_pool.h"
 #include "cpu/convert_rows.h"
 #include "cpu/kernel_registry.h"
+#include "cpu/row_math.h"
 #include "cpu/simd.h"
 #include "cpu/vec_math.h"
 
@@ -35,11 +36,6 @@ LOKA_VECTORIZE double exp_and_sum(float* x, float m, int64_t n) {
     sum += x[i];
   }
   return sum;
-}
-
-LOKA_VECTORIZE void scale_row(float* x, float s, int64_t n) {
-  LOKA_SIMD
-  for (int64_t i = 0; i < n; ++i) x[i] *= s;
 }
 
 bool supports_softmax(const OpNode& n) {
