@@ -109,19 +109,7 @@ Value f_indent(Interp&, Value& v, Args& a) {
   bool first = arg_bool(a, 1, "first", false);
   bool blank = arg_bool(a, 2, "blank", false);
   std::string ind = !width ? "    " : width->is_string() ? width->str() : std::string(static_cast<size_t>(std::max<int64_t>(0, std::min<int64_t>(width->as_int(), 1000))), ' ');
-  std::string s = v.to_str() + "\n";
-  std::vector<std::string> lines;
-  std::string cur;
-  for (size_t k = 0; k < s.size(); ++k) {
-    if (s[k] == '\n' || s[k] == '\r') {
-      if (s[k] == '\r' && k + 1 < s.size() && s[k + 1] == '\n') ++k;
-      lines.push_back(cur);
-      cur.clear();
-    } else {
-      cur += s[k];
-    }
-  }
-  if (!cur.empty()) lines.push_back(cur);
+  const std::vector<std::string> lines = py_splitlines(v.to_str() + "\n");
   std::string rv;
   for (size_t k = 0; k < lines.size(); ++k) {
     if (k) rv += "\n" + ((blank || !lines[k].empty()) ? ind : std::string());

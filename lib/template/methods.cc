@@ -94,21 +94,7 @@ Value str_method(const std::string& s, const std::string& name, Args& a) {
     return Value(py_strip(s, opt_str(a, 0, "chars"), name != "rstrip", name != "lstrip"));
   if (name == "split" || name == "rsplit")
     return str_list(py_split(s, opt_str(a, 0, "sep"), static_cast<long>(opt_int(a, 1, "maxsplit", -1)), name == "rsplit"));
-  if (name == "splitlines") {
-    std::vector<std::string> lines;
-    std::string cur;
-    for (size_t k = 0; k < s.size(); ++k) {
-      if (s[k] == '\n' || s[k] == '\r') {
-        if (s[k] == '\r' && k + 1 < s.size() && s[k + 1] == '\n') ++k;
-        lines.push_back(cur);
-        cur.clear();
-      } else {
-        cur += s[k];
-      }
-    }
-    if (!cur.empty()) lines.push_back(cur);
-    return str_list(lines);
-  }
+  if (name == "splitlines") return str_list(py_splitlines(s));
   if (name == "startswith" || name == "endswith") return Value(affix(s, need(a, 0, "prefix"), name == "startswith"));
   if (name == "upper") return Value(py_upper(s));
   if (name == "lower") return Value(py_lower(s));

@@ -161,6 +161,22 @@ std::vector<std::string> py_split(std::string_view s, const std::string* sep, lo
   return out;
 }
 
+std::vector<std::string> py_splitlines(std::string_view s) {
+  std::vector<std::string> lines;
+  std::string cur;
+  for (size_t k = 0; k < s.size(); ++k) {
+    if (s[k] == '\n' || s[k] == '\r') {
+      if (s[k] == '\r' && k + 1 < s.size() && s[k + 1] == '\n') ++k;
+      lines.push_back(cur);
+      cur.clear();
+    } else {
+      cur += s[k];
+    }
+  }
+  if (!cur.empty()) lines.push_back(cur);
+  return lines;
+}
+
 std::string py_replace(std::string_view s, std::string_view from, std::string_view to, long count) {
   std::string out;
   if (from.empty()) {

@@ -26,6 +26,8 @@ std::string py_capitalize(std::string_view s);
 std::string py_strip(std::string_view s, const std::string* chars, bool left, bool right);
 /// str.split/rsplit; `sep` null means runs of whitespace.
 std::vector<std::string> py_split(std::string_view s, const std::string* sep, long maxsplit, bool from_right);
+/// str.splitlines() for \n, \r and \r\n line ends (the ones chat templates meet).
+std::vector<std::string> py_splitlines(std::string_view s);
 std::string py_replace(std::string_view s, std::string_view from, std::string_view to, long count);
 
 }  // namespace loka::tmpl
