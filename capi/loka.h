@@ -190,6 +190,18 @@ LOKA_API loka_status* loka_chat(loka_session* session, const loka_chat_message* 
                                 size_t count, const loka_generate_params* params,
                                 loka_token_fn on_token, void* user_data, loka_stats* out_stats);
 
+/* ---- Additions after v1 (append-only) ----------------------------------------------------
+ * Threads: a model may be used by many threads at once (each with its own sessions); a
+ * session by one thread at a time, except loka_session_cancel(). */
+
+/* Copies the logits of the session's last forward step, one float per vocabulary entry: the
+ * distribution the last generated token was drawn from (with max_tokens = 0: the next-token
+ * distribution after the prompt). With out = NULL only *out_count is set; else `capacity`
+ * floats must fit the count (INVALID_ARGUMENT otherwise). NOT_FOUND before any generation
+ * in the session and after loka_session_reset(). */
+LOKA_API loka_status* loka_session_get_logits(const loka_session* session, float* out, size_t capacity,
+                                              size_t* out_count);
+
 #ifdef __cplusplus
 }
 #endif

@@ -138,4 +138,22 @@ loka_status* loka_chat(loka_session* session, const loka_chat_message* messages,
   });
 }
 
+loka_status* loka_session_get_logits(const loka_session* session, float* out, size_t capacity,
+                                     size_t* out_count) {
+  return guard([&] {
+    require(out_count != nullptr, "loka_session_get_logits", "out_count is NULL");
+    *out_count = 0;
+    require(session != nullptr, "loka_session_get_logits", "session is NULL");
+    const std::span<const float> logits = session->session.last_logits();
+    if (logits.empty())
+      throw loka::api::Error(loka::api::ErrorCode::kNotFound,
+                             "loka_session_get_logits: the session has not generated yet");
+    *out_count = logits.size();
+    if (out == nullptr) return;
+    require(capacity >= logits.size(), "loka_session_get_logits",
+            ("capacity " + std::to_string(capacity) + " < " + std::to_string(logits.size()) + " logits").c_str());
+    std::copy(logits.begin(), logits.end(), out);
+  });
+}
+
 }  // extern "C"

@@ -141,6 +141,10 @@ class Session {
   void reset();
   int64_t context() const;
   const Model& model() const;
+  /// The logits of the last forward step of the last generate/chat, one per vocabulary
+  /// entry (the distribution its last token was drawn from; with max_tokens = 0, the
+  /// next-token distribution after the prompt). Empty before a generation and after reset().
+  std::span<const float> last_logits() const;
 
  private:
   struct Impl;

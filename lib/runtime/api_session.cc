@@ -70,5 +70,6 @@ void Session::cancel() noexcept { impl_->generator.cancel(); }
 void Session::reset() { translate_errors([&] { impl_->generator.reset(); }); }
 int64_t Session::context() const { return impl_->generator.context(); }
 const Model& Session::model() const { return impl_->model; }
+std::span<const float> Session::last_logits() const { return impl_->generator.last_logits(); }
 
 }  // namespace loka::api

@@ -51,6 +51,7 @@ int64_t Generator::context() const { return cache_->capacity(); }
 void Generator::reset() {
   cache_->truncate(0);
   cached_.clear();
+  last_logits_.clear();
 }
 
 GenerateResult Generator::generate(std::string_view prompt, const GenerateOptions& options,
@@ -178,6 +179,8 @@ GenerateResult Generator::generate(std::span<const int32_t> prompt, const Genera
       emit(matcher.flush());
     }
     result.stop_reason = reason;
+    const std::span<const float> row = last_row(logits);
+    last_logits_.assign(row.begin(), row.end());
     GenerateStats& s = result.stats;
     s.generated_tokens = static_cast<int64_t>(result.tokens.size());
     if (!result.tokens.empty()) s.time_to_first_token_ms = ms_between(t0, t_first);

@@ -73,6 +73,8 @@ class Generator {
   /// Empties the cache.
   void reset();
   const std::vector<int32_t>& cached_tokens() const { return cached_; }
+  /// The logits of the last forward step of the last generate() (empty before one / after reset).
+  const std::vector<float>& last_logits() const { return last_logits_; }
   int64_t context() const;
   Model& model() const { return *model_; }
 
@@ -80,6 +82,7 @@ class Generator {
   std::shared_ptr<Model> model_;
   std::unique_ptr<KvCache> cache_;
   std::vector<int32_t> cached_;  // the tokens whose keys/values the cache holds
+  std::vector<float> last_logits_;
   std::atomic<bool> cancel_{false};
   mutable std::optional<ChatTemplate> template_;
 };
