@@ -1,0 +1,3 @@
+module github.com/loka-project/loka/bindings/go
+
+go 1.19

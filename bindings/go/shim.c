@@ -1,0 +1,25 @@
+// C side of the Go binding: calls that pass the Go callback and a cgo.Handle (as user_data) to loka.h.
+#include "shim.h"
+
+static int32_t token_trampoline(const char* piece, size_t len, void* user_data) {
+  return lokaGoToken((char*)piece, len, user_data);
+}
+
+loka_status* loka_go_generate(loka_session* s, const char* prompt, const loka_generate_params* p,
+                              uintptr_t handle, loka_stats* stats) {
+  return loka_generate(s, prompt, p, token_trampoline, (void*)handle, stats);
+}
+
+loka_status* loka_go_generate_tokens(loka_session* s, const int32_t* ids, size_t count,
+                                     const loka_generate_params* p, uintptr_t handle, loka_stats* stats) {
+  return loka_generate_tokens(s, ids, count, p, token_trampoline, (void*)handle, stats);
+}
+
+loka_status* loka_go_chat(loka_session* s, const loka_chat_message* messages, size_t count,
+                          const loka_generate_params* p, uintptr_t handle, loka_stats* stats) {
+  return loka_chat(s, messages, count, p, token_trampoline, (void*)handle, stats);
+}
+
+void loka_go_drain_cancel(loka_session* s) {
+  loka_status_free(loka_generate_tokens(s, NULL, 0, NULL, NULL, NULL, NULL));
+}
