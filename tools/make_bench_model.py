@@ -5,7 +5,13 @@ Llama-3.2-1B shapes with an untied output matrix (vocab 128256, hidden 2048,
 (about 3.0 GB). `loka bench` feeds random token ids; the folder gets Llama 3's
 tokenizer (same vocabulary size) from ../shared/testdata when it is there.
 
-Usage: python3 tools/make_bench_model.py OUT_DIR [--dtype bf16|f16] [--layers 16]
+With --preset llama3-8b it writes Llama-3-8B shapes instead (vocab 128256, hidden 4096,
+32 layers, FFN 14336, 32 heads, 8 KV heads; 8.03 B parameters, 16 GB), the GPU benchmark's
+model; its tensors are slices of one 64 Mi-value random pool at random offsets, so that
+writing 16 GB takes seconds, not minutes (values do not change the speed, zeros would).
+
+Usage: python3 tools/make_bench_model.py OUT_DIR [--dtype bf16|f16] [--layers N]
+                                         [--preset llama3-1b|llama3-8b]
 """
 import argparse
 import gzip
@@ -50,10 +56,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("--dtype", default="bf16", choices=["bf16", "f16"])
-    ap.add_argument("--layers", type=int, default=16)
+    ap.add_argument("--layers", type=int, default=0, help="default: the preset's")
+    ap.add_argument("--preset", default="llama3-1b", choices=["llama3-1b", "llama3-8b"])
     args = ap.parse_args()
+    big = args.preset == "llama3-8b"
+    layers = args.layers or (32 if big else 16)
     cfg = {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "vocab_size": 128256,
-           "hidden_size": 2048, "intermediate_size": 8192, "num_hidden_layers": args.layers,
+           "hidden_size": 4096 if big else 2048, "intermediate_size": 14336 if big else 8192,
+           "num_hidden_layers": layers,
            "num_attention_heads": 32, "num_key_value_heads": 8, "max_position_embeddings": 4096,
            "rms_norm_eps": 1e-5, "rope_theta": 500000.0, "tie_word_embeddings": False,
            "bos_token_id": 128000, "eos_token_id": 128001,
@@ -72,8 +82,19 @@ def main():
     rng = np.random.default_rng(0)
     with open(os.path.join(args.out, "model.safetensors"), "wb") as f:
         f.write(struct.pack("<Q", len(blob)) + blob)
+        if big:
+            # Matrix-like values (the 2-D scale of random_tensor).
+            matrix_pool = random_tensor(rng, (64 << 20, 1), args.dtype).reshape(-1)
         for name, shape in entries:
-            f.write(random_tensor(rng, shape, args.dtype).tobytes())
+            if not big or len(shape) == 1:
+                f.write(random_tensor(rng, shape, args.dtype).tobytes())
+                continue
+            n = int(np.prod(shape))
+            while n > 0:
+                start = int(rng.integers(0, matrix_pool.size // 2))
+                take = min(n, matrix_pool.size - start)
+                f.write(matrix_pool[start:start + take].tobytes())
+                n -= take
     tok_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "testdata",
                            "tokenizers", "llama3")
     if os.path.isdir(tok_dir):

@@ -5,21 +5,22 @@
 
 namespace loka {
 
-void ForwardScratch::ensure(const ModelHparams& h, int64_t n) {
+void ForwardScratch::ensure(Backend& be, const ModelHparams& h, int64_t n) {
   if (n <= rows) return;
   const int64_t q_width = h.heads * h.head_dim;
-  x = Tensor::empty(DType::kF32, {n, h.hidden});
-  norm = Tensor::empty(DType::kF32, {n, h.hidden});
-  q = Tensor::empty(DType::kF32, {n, q_width});
-  attn = Tensor::empty(DType::kF32, {n, q_width});
-  proj = Tensor::empty(DType::kF32, {n, h.hidden});
-  gate = Tensor::empty(DType::kF32, {n, h.ffn});
-  up = Tensor::empty(DType::kF32, {n, h.ffn});
-  positions = Tensor::empty(DType::kI32, {n});
+  x = be.alloc(DType::kF32, {n, h.hidden});
+  norm = be.alloc(DType::kF32, {n, h.hidden});
+  q = be.alloc(DType::kF32, {n, q_width});
+  attn = be.alloc(DType::kF32, {n, q_width});
+  proj = be.alloc(DType::kF32, {n, h.hidden});
+  gate = be.alloc(DType::kF32, {n, h.ffn});
+  up = be.alloc(DType::kF32, {n, h.ffn});
+  positions = be.alloc(DType::kI32, {n});
   rows = n;
 }
 
-LlamaKvCache::LlamaKvCache(const void* owner, const ModelHparams& h, int64_t capacity)
+LlamaKvCache::LlamaKvCache(const void* owner, Backend& be, const ModelHparams& h,
+                           int64_t capacity)
     : owner_(owner), capacity_(capacity) {
   LOKA_CHECK(capacity > 0 && capacity <= h.context, ErrorCode::kInvalidArgument,
              "KV cache of " + std::to_string(capacity) + " tokens: expected 1 .. " +
@@ -27,10 +28,10 @@ LlamaKvCache::LlamaKvCache(const void* owner, const ModelHparams& h, int64_t cap
   keys_.reserve(static_cast<size_t>(h.layers));
   values_.reserve(static_cast<size_t>(h.layers));
   for (int64_t l = 0; l < h.layers; ++l) {
-    keys_.push_back(Tensor::empty(DType::kF32, {capacity, h.kv_heads, h.head_dim}));
-    values_.push_back(Tensor::empty(DType::kF32, {capacity, h.kv_heads, h.head_dim}));
+    keys_.push_back(be.alloc(DType::kF32, {capacity, h.kv_heads, h.head_dim}));
+    values_.push_back(be.alloc(DType::kF32, {capacity, h.kv_heads, h.head_dim}));
   }
-  scratch_.ensure(h, 1);
+  scratch_.ensure(be, h, 1);
 }
 
 void LlamaKvCache::truncate(int64_t n) {

@@ -3,14 +3,16 @@
 
 #include <vector>
 
+#include "backend/backend.h"
 #include "core/tensor.h"
 #include "models/hparams.h"
 #include "models/model.h"
 
 namespace loka {
 
-/// Activation buffers of one forward pass, [rows, ...] f32. Sized for one token when the
-/// cache is made, so decoding allocates nothing; grown (never shrunk) for longer chunks.
+/// Activation buffers of one forward pass, [rows, ...] f32, in the backend's memory. Sized
+/// for one token when the cache is made, so decoding allocates nothing; grown (never
+/// shrunk) for longer chunks.
 struct ForwardScratch {
   int64_t rows = 0;
   Tensor x;          // [rows, hidden] the residual stream
@@ -21,13 +23,14 @@ struct ForwardScratch {
   Tensor gate, up;   // [rows, ffn]
   Tensor positions;  // i32 [rows]
 
-  void ensure(const ModelHparams& h, int64_t n);
+  void ensure(Backend& be, const ModelHparams& h, int64_t n);
 };
 
 class LlamaKvCache final : public KvCache {
  public:
-  /// `owner` identifies the model the cache belongs to (checked by forward).
-  LlamaKvCache(const void* owner, const ModelHparams& h, int64_t capacity);
+  /// `owner` identifies the model the cache belongs to (checked by forward); the tensors
+  /// live in `be`'s memory.
+  LlamaKvCache(const void* owner, Backend& be, const ModelHparams& h, int64_t capacity);
 
   int64_t size() const override { return size_; }
   int64_t capacity() const override { return capacity_; }

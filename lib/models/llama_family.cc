@@ -1,7 +1,10 @@
 // LlamaFamily::forward: embedding, the pre-norm attention + SwiGLU blocks over a KV cache, lm_head.
 #include "models/llama_family.h"
 
+#include <vector>
+
 #include "core/error.h"
+#include "models/weights_upload.h"
 #include "ops/activations.h"
 #include "ops/attention.h"
 #include "ops/binary.h"
@@ -19,10 +22,13 @@ Tensor rows(const Tensor& t, int64_t n) { return t.slice(0, 0, n); }
 }  // namespace
 
 LlamaFamily::LlamaFamily(ModelHparams h, LlamaWeights w, std::shared_ptr<Backend> backend)
-    : h_(std::move(h)), w_(std::move(w)), be_(std::move(backend)) {}
+    : h_(std::move(h)), be_(std::move(backend)) {
+  // A device backend computes from its own memory: the weights move there once.
+  w_ = be_->device().is_host() ? std::move(w) : upload_llama_weights(w, *be_);
+}
 
 std::unique_ptr<LlamaKvCache> LlamaFamily::new_cache(int64_t max_tokens) const {
-  return std::make_unique<LlamaKvCache>(this, h_, max_tokens == 0 ? h_.context : max_tokens);
+  return std::make_unique<LlamaKvCache>(this, *be_, h_, max_tokens == 0 ? h_.context : max_tokens);
 }
 
 void LlamaFamily::attention_block(const LayerWeights& l, size_t layer, LlamaKvCache& cache,
@@ -97,13 +103,14 @@ Tensor LlamaFamily::forward(std::span<const int32_t> tokens, LlamaKvCache& cache
                    ")");
   }
   ForwardScratch& s = cache.scratch();
-  s.ensure(h_, n);
-  auto* p = s.positions.data_as<int32_t>();
-  for (int64_t i = 0; i < n; ++i) p[i] = static_cast<int32_t>(pos + i);
+  s.ensure(*be_, h_, n);
+  std::vector<int32_t> positions(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) positions[static_cast<size_t>(i)] = static_cast<int32_t>(pos + i);
+  be_->copy(Tensor::borrow(DType::kI32, {n}, positions.data(), nullptr), rows(s.positions, n));
 
   const Tensor ids = Tensor::borrow(DType::kI32, {n}, tokens.data(), nullptr);
   const Tensor x = rows(s.x, n);
-  be_->copy(ops::embedding(*be_, w_.embed, ids), x);
+  be_->copy_async(ops::embedding(*be_, w_.embed, ids), x);
   for (size_t i = 0; i < w_.layers.size(); ++i) {
     attention_block(w_.layers[i], i, cache, pos, n);
     mlp_block(w_.layers[i], s, n);
@@ -113,7 +120,11 @@ Tensor LlamaFamily::forward(std::span<const int32_t> tokens, LlamaKvCache& cache
   const Tensor last = all_logits ? x : x.slice(0, n - 1, n);
   const Tensor norm = rows(s.norm, last.dim(0));
   ops::rms_norm(*be_, last, w_.final_norm, h_.eps, &norm);
-  return ops::matmul(*be_, norm, w_.lm_head);
+  const Tensor logits = ops::matmul(*be_, norm, w_.lm_head);
+  if (logits.device().is_host()) return logits;
+  Tensor host = Tensor::empty(logits.dtype(), logits.shape());
+  be_->copy(logits, host);
+  return host;
 }
 
 }  // namespace loka

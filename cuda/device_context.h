@@ -1,0 +1,84 @@
+// Per-device state shared by the CUDA backend and every tensor it allocated:
+// the stream, a memory pool, the cuBLASLt handle and workspace, upload staging
+// buffers and the record where kernels report bad input. Tensors hold it
+// (through their storage) so it outlives them.
+#pragma once
+
+#include <cublasLt.h>
+#include <cuda_runtime.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/tensor.h"
+
+namespace loka::cuda {
+
+/// Written by kernels (in mapped host memory) when they meet input they cannot use,
+/// e.g. an embedding id outside the table; checked by the host after each sync.
+struct DeviceErrorRecord {
+  int32_t code;    // 0 = none; 1 = embedding id out of range
+  int32_t value;   // the offending value
+  int64_t index;   // its flat position
+  int64_t limit;   // the bound it broke
+};
+
+class GemmPlanCache;
+
+class DeviceContext : public std::enable_shared_from_this<DeviceContext> {
+ public:
+  explicit DeviceContext(int device);
+  ~DeviceContext();
+  DeviceContext(const DeviceContext&) = delete;
+  DeviceContext& operator=(const DeviceContext&) = delete;
+
+  int device() const { return device_; }
+  cudaStream_t stream() const { return stream_; }
+  cublasLtHandle_t lt() const { return lt_; }
+  void* workspace() const { return workspace_; }
+  size_t workspace_bytes() const { return workspace_bytes_; }
+  DeviceErrorRecord* error_record() const { return error_; }
+  const std::string& name() const { return name_; }
+  int sm_count() const { return sm_count_; }
+
+  /// Makes this context's device current on the calling thread.
+  void activate() const;
+  /// Stream-ordered allocation from the context's pool; throws kOutOfMemory naming the size.
+  void* allocate(size_t bytes);
+  void release(void* p) noexcept;
+  /// A temporary on this device (freed, stream-ordered, when the last view goes).
+  Tensor temp(DType dtype, const Shape& shape);
+  /// cuBLASLt plans chosen so far, by problem.
+  GemmPlanCache& gemm_plans() { return *plans_; }
+
+  /// Waits for the stream, then throws the first error a kernel recorded (and clears it).
+  void synchronize();
+
+  /// Host -> device copy of `bytes` through pinned staging buffers: the next chunk is
+  /// read from (possibly mmap'd, pageable) host memory while the previous one uploads.
+  void upload(void* dst, const void* src, size_t bytes);
+
+ private:
+  void check_error_record();
+
+  int device_;
+  std::string name_;
+  int sm_count_ = 0;
+  cudaStream_t stream_ = nullptr;
+  cudaMemPool_t pool_ = nullptr;
+  cublasLtHandle_t lt_ = nullptr;
+  void* workspace_ = nullptr;
+  size_t workspace_bytes_ = 0;
+  DeviceErrorRecord* error_ = nullptr;
+  std::unique_ptr<GemmPlanCache> plans_;
+  std::mutex upload_mu_;
+  void* staging_[2] = {nullptr, nullptr};
+  cudaEvent_t staged_[2] = {nullptr, nullptr};
+};
+
+/// A tensor in `ctx`'s device memory, freed (stream-ordered) when its last view goes.
+Tensor device_tensor(const std::shared_ptr<DeviceContext>& ctx, DType dtype, const Shape& shape);
+
+}  // namespace loka::cuda

@@ -1,0 +1,135 @@
+// The model fixtures on the CUDA backend (skipped without a GPU): the same transformers
+// references as on the CPU, CPU/GPU agreement on the demo model, out-of-memory errors and
+// repeated load/unload returning device memory.
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "backend/registry.h"
+#include "core/error.h"
+#include "models/model.h"
+#include "models/model_test_util.h"
+#include "ops/argmax.h"
+#include "test_util.h"
+
+using namespace loka;
+using namespace loka::model_test;
+
+namespace {
+
+bool have_cuda() {
+  for (const DeviceDescription& d : list_devices()) {
+    if (d.device.type == DeviceType::kCuda) return true;
+  }
+  return false;
+}
+
+#define SKIP_WITHOUT_CUDA()                                                         \
+  if (!have_cuda()) {                                                               \
+    WARN("skipped: no CUDA device (" << cuda_plugin_status().reason << ")");        \
+    return;                                                                         \
+  }
+
+uint64_t device_free_bytes() {
+  for (const DeviceDescription& d : list_devices()) {
+    if (d.device.type == DeviceType::kCuda && d.device.index == 0) return d.memory.free_bytes;
+  }
+  return 0;
+}
+
+int32_t argmax_last(const Tensor& logits) {
+  static auto cpu = create_backend(Device{}, {.threads = 2});
+  const Tensor last = logits.slice(0, logits.dim(0) - 1, logits.dim(0));
+  return ops::argmax(*cpu, last).data_as<int32_t>()[0];
+}
+
+std::vector<int32_t> greedy(Model& m, const std::vector<int32_t>& prompt, size_t count) {
+  auto cache = m.new_cache(static_cast<int64_t>(prompt.size() + count));
+  std::vector<int32_t> out{argmax_last(m.forward(prompt, *cache))};
+  while (out.size() < count) {
+    const int32_t t = out.back();
+    out.push_back(argmax_last(m.forward({&t, 1}, *cache)));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("cuda models: every fixture matches transformers (safetensors and GGUF)",
+          "[models][cuda]") {
+  SKIP_WITHOUT_CUDA();
+  for (const std::string& dir : fixture_dirs()) {
+    for (const std::string file : {std::string(), std::string("/model.gguf")}) {
+      const std::string path = dir + file;
+      if (!std::filesystem::exists(path)) continue;
+      SECTION(path) {
+        const Reference ref = load_reference(dir);
+        auto model = Model::load(path, {.device = "cuda:0"});
+        auto cache = model->new_cache();
+        const Tensor logits = model->forward(ref.input_ids, *cache, true);
+        REQUIRE(logits.device().is_host());
+        const double err = max_abs_diff(logits, ref.logits), range = value_range(ref.logits);
+        WARN(path << " on cuda:0: max abs logit error " << err << " (" << err / range
+                  << " of the range)");
+        CHECK(err <= 1e-4 * range);
+        CHECK(greedy(*model, ref.input_ids, ref.greedy_ids.size()) == ref.greedy_ids);
+      }
+    }
+  }
+}
+
+TEST_CASE("cuda models: CPU and GPU agree on the demo model", "[models][cuda]") {
+  SKIP_WITHOUT_CUDA();
+  const std::string demo = std::string(LOKA_SOURCE_DIR) + "/examples/models/austen-6m";
+  auto cpu = Model::load(demo, {.threads = 2});
+  auto gpu = Model::load(demo, {.device = "cuda:0"});
+  const std::vector<int32_t> prompt = cpu->tokenizer().encode("Mr. Darcy said that", {.add_special = true});
+  auto cc = cpu->new_cache(), gc = gpu->new_cache();
+  const Tensor a = cpu->forward(prompt, *cc, true), b = gpu->forward(prompt, *gc, true);
+  const double err = max_abs_diff(b, a), range = value_range(a);
+  WARN("demo model cpu vs cuda: max abs logit error " << err << " (" << err / range
+                                                       << " of the range)");
+  // BF16 weights on both; the GPU rounds prefill activations to BF16 for its GEMMs.
+  CHECK(err <= 2e-2 * range);
+  CHECK(greedy(*gpu, prompt, 24) == greedy(*cpu, prompt, 24));
+}
+
+TEST_CASE("cuda models: a model that does not fit is an out-of-memory error", "[models][cuda]") {
+  SKIP_WITHOUT_CUDA();
+  const std::string demo = std::string(LOKA_SOURCE_DIR) + "/examples/models/austen-6m";
+  auto be = create_backend(Device{DeviceType::kCuda, 0});
+  // Leave less free memory than the demo model's weights need.
+  const uint64_t free_b = be->memory_info().free_bytes;
+  Tensor hog = be->alloc(DType::kU8, {static_cast<int64_t>(free_b - (4u << 20))});
+  try {
+    Model::load(demo, {.device = "cuda:0"});
+    FAIL("the model loaded into 4 MiB");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::kOutOfMemory);
+    CHECK_THAT(e.what(), Catch::Contains("cannot allocate"));
+  }
+  try {
+    be->alloc(DType::kF32, {int64_t(1) << 40});
+    FAIL("4 TiB allocated");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::kOutOfMemory);
+  }
+  hog = Tensor();
+  be.reset();
+  CHECK_NOTHROW(Model::load(demo, {.device = "cuda:0"}));
+}
+
+TEST_CASE("cuda models: loading and freeing 20 times returns device memory", "[models][cuda]") {
+  SKIP_WITHOUT_CUDA();
+  const std::string demo = std::string(LOKA_SOURCE_DIR) + "/examples/models/austen-6m";
+  Model::load(demo, {.device = "cuda:0"}).reset();  // libraries and context set up once
+  const uint64_t start = device_free_bytes();
+  for (int i = 0; i < 20; ++i) {
+    auto m = Model::load(demo, {.device = "cuda:0"});
+    auto c = m->new_cache(64);
+    const int32_t t = 1;
+    m->forward({&t, 1}, *c);
+  }
+  const uint64_t end = device_free_bytes();
+  INFO("free before " << start << ", after " << end);
+  CHECK(end + (2u << 20) >= start);
+}
