@@ -30,7 +30,9 @@ typedef enum loka_code {
   LOKA_UNSUPPORTED = 5,      /* valid request this build cannot do */
   LOKA_UNAVAILABLE = 6,      /* a component (e.g. the CUDA backend) is not present */
   LOKA_OUT_OF_MEMORY = 7,
-  LOKA_INTERNAL = 8          /* a bug in loka */
+  LOKA_INTERNAL = 8,         /* a bug in loka */
+  LOKA_KEY = 9,              /* no key, or the wrong key, for a sealed model file */
+  LOKA_INTEGRITY = 10        /* a sealed file failed authentication (damaged or tampered with) */
 } loka_code;
 
 typedef struct loka_status loka_status;
@@ -53,6 +55,11 @@ LOKA_API void loka_free(void* memory);
 typedef struct loka_model loka_model;
 
 typedef void (*loka_progress_fn)(double fraction, void* user_data);
+/* Fetches the 32-byte key of a sealed model (e.g. from the host's KMS or HSM): `key_id` is
+ * the public label in the file's header ("" if none); write key_len (= 32) bytes to `key` and
+ * return 0, or return nonzero when there is no key (the load fails with LOKA_KEY). Called on
+ * the loading thread; `key` is wiped after use. */
+typedef int32_t (*loka_key_fn)(const char* key_id, uint8_t* key, size_t key_len, void* user_data);
 
 /* Fields are only ever added at the end; set struct_size = sizeof(loka_model_params). */
 typedef struct loka_model_params {
@@ -63,12 +70,19 @@ typedef struct loka_model_params {
   int32_t use_mlock;             /* nonzero: lock the weights in memory */
   loka_progress_fn progress;     /* may be NULL; called with 0..1 while loading */
   void* progress_user_data;
+  /* Sealed (.lks) models, see docs/sealed-format.md: at most one key source may be set. The
+   * key is wiped from memory after use; LOKA_KEY when it is missing or wrong. */
+  loka_key_fn key_fn;            /* may be NULL: asked for the 32-byte key */
+  void* key_user_data;
+  const char* key_file;          /* may be NULL: a file of 32 raw bytes or 64 hex digits */
+  const char* passphrase;        /* may be NULL: derived with the file's KDF (scrypt/PBKDF2) */
 } loka_model_params;
 
 /* Fills *params with the defaults (struct_size included). */
 LOKA_API void loka_model_params_default(loka_model_params* params);
 
-/* Loads a Hugging Face folder or a GGUF file. params may be NULL (defaults). On success
+/* Loads a Hugging Face folder, a GGUF file, or a sealed container of either (with a key
+ * source in params). params may be NULL (defaults). On success
  * *out_model is set; the caller frees it with loka_model_free(). */
 LOKA_API loka_status* loka_model_load(const char* path, const loka_model_params* params,
                                       loka_model** out_model);

@@ -61,6 +61,15 @@ loka_status* loka_model_load(const char* path, const loka_model_params* params, 
       void* user = p.progress_user_data;
       o.progress = [fn, user](double f) { fn(f, user); };
     }
+    if (p.key_file != nullptr) o.key_file = p.key_file;
+    if (p.passphrase != nullptr) o.passphrase = p.passphrase;
+    if (p.key_fn != nullptr) {
+      loka_key_fn fn = p.key_fn;
+      void* user = p.key_user_data;
+      o.key_callback = [fn, user](const std::string& id, std::span<uint8_t> key) {
+        return fn(id.c_str(), key.data(), key.size(), user) == 0;
+      };
+    }
     *out_model = new loka_model{loka::api::Model::load(path, o)};
   });
 }

@@ -9,7 +9,10 @@
 static_assert(offsetof(loka_model_params, device) == 8 && offsetof(loka_model_params, threads) == 16 &&
               offsetof(loka_model_params, use_mmap) == 20 && offsetof(loka_model_params, use_mlock) == 24 &&
               offsetof(loka_model_params, progress) == 32 &&
-              offsetof(loka_model_params, progress_user_data) == 40 && sizeof(loka_model_params) == 48);
+              offsetof(loka_model_params, progress_user_data) == 40 &&
+              offsetof(loka_model_params, key_fn) == 48 && offsetof(loka_model_params, key_user_data) == 56 &&
+              offsetof(loka_model_params, key_file) == 64 && offsetof(loka_model_params, passphrase) == 72 &&
+              sizeof(loka_model_params) == 80);
 static_assert(offsetof(loka_model_info, architecture) == 8 && offsetof(loka_model_info, parameters) == 32 &&
               offsetof(loka_model_info, layers) == 64 && sizeof(loka_model_info) == 72);
 static_assert(offsetof(loka_session_params, context_length) == 8 && sizeof(loka_session_params) == 16);
@@ -29,7 +32,8 @@ static_assert(offsetof(loka_stats, prompt_tokens) == 8 && offsetof(loka_stats, c
 static_assert(offsetof(loka_chat_message, content) == 8 && sizeof(loka_chat_message) == 16);
 #endif
 static_assert(LOKA_INVALID_ARGUMENT == static_cast<int>(loka::api::ErrorCode::kInvalidArgument) + 1 &&
-              LOKA_INTERNAL == static_cast<int>(loka::api::ErrorCode::kInternal) + 1);
+              LOKA_INTERNAL == static_cast<int>(loka::api::ErrorCode::kInternal) + 1 &&
+              LOKA_INTEGRITY == static_cast<int>(loka::api::ErrorCode::kIntegrity) + 1);
 static_assert(LOKA_STOP_CANCELLED == static_cast<int>(loka::api::StopReason::kCancelled) &&
               LOKA_STOP_EOS == static_cast<int>(loka::api::StopReason::kEos));
 

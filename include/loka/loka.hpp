@@ -19,7 +19,9 @@ const char* version() noexcept;
 
 /// Families of failure, as the C ABI's status codes.
 enum class ErrorCode {
-  kInvalidArgument, kNotFound, kIo, kFormat, kUnsupported, kUnavailable, kOutOfMemory, kInternal
+  kInvalidArgument, kNotFound, kIo, kFormat, kUnsupported, kUnavailable, kOutOfMemory, kInternal,
+  kKey,       ///< no key, or the wrong key, for a sealed model file
+  kIntegrity  ///< a sealed file failed authentication (damaged or tampered with)
 };
 
 /// Thrown by every call of this API; what() names the file, field or argument at fault.
@@ -38,6 +40,13 @@ struct LoadOptions {
   bool use_mmap = true;        ///< false: read the files into memory
   bool lock = false;           ///< mlock the weights
   std::function<void(double)> progress;  ///< fraction loaded, 0..1; may be empty
+  // The key of a sealed (.lks) model, from at most one source (docs/sealed-format.md).
+  std::string key_file;    ///< a file of 32 raw bytes or 64 hex digits
+  std::string key_env;     ///< an environment variable holding 64 hex digits
+  std::string passphrase;  ///< derived with the KDF the sealed file names
+  /// Asked for the 32-byte key of a file whose public header names `key_id`: fill `key`
+  /// and return true, or return false (a kKey error) when there is none.
+  std::function<bool(const std::string& key_id, std::span<uint8_t> key)> key_callback;
 };
 
 struct ModelInfo {

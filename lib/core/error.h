@@ -16,6 +16,8 @@ enum class ErrorCode {
   kUnavailable,      // a component (e.g. the CUDA backend) is not present
   kOutOfMemory,      // host or device allocation failed
   kInternal,         // a bug in loka
+  kKey,              // no key, or the wrong key, for a sealed (encrypted) model file
+  kIntegrity,        // a sealed file failed authentication: damaged or tampered with
 };
 
 const char* error_code_name(ErrorCode code);

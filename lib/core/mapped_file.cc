@@ -87,8 +87,18 @@ std::shared_ptr<FileBytes> FileBytes::open(const std::string& path, const FileLo
   return fb;
 }
 
+std::shared_ptr<FileBytes> FileBytes::from_memory(const uint8_t* data, uint64_t size,
+                                                  std::shared_ptr<const void> keepalive, std::string name) {
+  std::shared_ptr<FileBytes> fb(new FileBytes());
+  fb->path_ = std::move(name);
+  fb->data_ = size == 0 ? nullptr : data;
+  fb->size_ = size;
+  fb->keepalive_ = std::move(keepalive);
+  return fb;
+}
+
 FileBytes::~FileBytes() {
-  if (data_ == nullptr) return;
+  if (data_ == nullptr || keepalive_) return;
   if (locked_) ::munlock(data_, size_);
   if (mapped_) {
     ::munmap(const_cast<uint8_t*>(data_), size_);

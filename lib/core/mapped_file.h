@@ -22,6 +22,10 @@ class FileBytes {
  public:
   /// Throws Error(kNotFound / kIo) naming the path.
   static std::shared_ptr<FileBytes> open(const std::string& path, const FileLoadOptions& opts = {});
+  /// Bytes already in memory (e.g. a decrypted model), owned by `keepalive`; `name` is
+  /// what path() reports in messages.
+  static std::shared_ptr<FileBytes> from_memory(const uint8_t* data, uint64_t size,
+                                                std::shared_ptr<const void> keepalive, std::string name);
   ~FileBytes();
   FileBytes(const FileBytes&) = delete;
   FileBytes& operator=(const FileBytes&) = delete;
@@ -41,6 +45,7 @@ class FileBytes {
   uint64_t size_ = 0;
   bool mapped_ = false;
   bool locked_ = false;
+  std::shared_ptr<const void> keepalive_;  // set by from_memory: the bytes are not ours to free
 };
 
 }  // namespace loka

@@ -276,11 +276,15 @@ std::vector<int64_t> load_generation_eos_ids(const std::string& folder) {
   auto bytes = FileBytes::open(p.string(), FileLoadOptions{.use_mmap = false});
   const std::string_view text(reinterpret_cast<const char*>(bytes->data()),
                               static_cast<size_t>(bytes->size()));
-  const json j = parse_json_strict(text, p.string());
+  return parse_generation_eos_ids(text, p.string());
+}
+
+std::vector<int64_t> parse_generation_eos_ids(std::string_view text, const std::string& source) {
+  const json j = parse_json_strict(text, source);
   if (!j.is_object()) {
-    throw Error(ErrorCode::kFormat, p.string() + ": top level is not an object");
+    throw Error(ErrorCode::kFormat, source + ": top level is not an object");
   }
-  const Fields f(j, p.string());
+  const Fields f(j, source);
   std::vector<int64_t> ids;
   if (const json* eos = f.get("eos_token_id")) {
     if (eos->is_array()) {

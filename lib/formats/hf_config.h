@@ -83,5 +83,7 @@ RopeParams rope_params_from_config(const HfConfig& c);
 /// "eos_token_id" (an int or a list) of `folder`/generation_config.json; empty when the
 /// file or the field is absent. Malformed JSON or ids throw Error(kFormat).
 std::vector<int64_t> load_generation_eos_ids(const std::string& folder);
+/// The same from the text of a generation_config.json; `source` names it in messages.
+std::vector<int64_t> parse_generation_eos_ids(std::string_view text, const std::string& source);
 
 }  // namespace loka

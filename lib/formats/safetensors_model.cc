@@ -59,9 +59,38 @@ SafetensorsModel SafetensorsModel::open(const std::string& path, const FileLoadO
   return m;
 }
 
+SafetensorsModel SafetensorsModel::from_memory(const std::string& name, const MemoryFiles& files,
+                                               std::shared_ptr<void> keepalive) {
+  SafetensorsModel m;
+  m.path_ = name;
+  const auto open = [&](const std::string& file) {
+    const auto bytes = files(file);
+    if (!bytes) throw Error(ErrorCode::kNotFound, name + ": no file '" + file + "'");
+    return SafetensorsFile::from_memory(bytes->data(), bytes->size(), keepalive, name + ":" + file);
+  };
+  if (const auto index = files("model.safetensors.index.json")) {
+    m.parse_index(name + ":model.safetensors.index.json",
+                  std::string_view(reinterpret_cast<const char*>(index->data()), index->size()), open);
+  } else if (files("model.safetensors")) {
+    m.add_shard(open("model.safetensors"));
+  } else {
+    throw Error(ErrorCode::kNotFound,
+                name + " has neither model.safetensors.index.json nor model.safetensors");
+  }
+  return m;
+}
+
 void SafetensorsModel::open_index(const std::string& index_path, const FileLoadOptions& opts) {
+  const fs::path dir = fs::path(index_path).parent_path();
+  parse_index(index_path, read_text(index_path), [&](const std::string& shard) {
+    return SafetensorsFile::open((dir / shard).string(), opts);
+  });
+}
+
+void SafetensorsModel::parse_index(const std::string& index_path, std::string_view text,
+                                   const std::function<SafetensorsFile(const std::string&)>& open_shard) {
   const std::string what = "safetensors index '" + index_path + "'";
-  const nlohmann::json index = parse_json_strict(read_text(index_path), what);
+  const nlohmann::json index = parse_json_strict(text, what);
   if (!index.is_object()) {
     throw Error(ErrorCode::kFormat,
                 what + ": top level is JSON " + json_type_name(index) + ", not an object");
@@ -78,7 +107,6 @@ void SafetensorsModel::open_index(const std::string& index_path, const FileLoadO
     throw Error(ErrorCode::kFormat, what + ": 'weight_map' missing or not an object");
   }
 
-  const fs::path dir = fs::path(index_path).parent_path();
   std::map<std::string, size_t> shard_ids;               // normalized shard path -> shards_ index
   std::vector<std::pair<std::string, size_t>> expected;  // tensor -> shard, from the index
   for (const auto& [tensor, shard_json] : map->items()) {
@@ -91,9 +119,8 @@ void SafetensorsModel::open_index(const std::string& index_path, const FileLoadO
     const std::string key = fs::path(shard).lexically_normal().string();
     auto it = shard_ids.find(key);
     if (it == shard_ids.end()) {
-      const std::string shard_path = (dir / key).string();
       try {
-        add_shard(SafetensorsFile::open(shard_path, opts));
+        add_shard(open_shard(key));
       } catch (const Error& e) {
         throw Error(e.code(),
                     what + ": shard '" + shard + "' (holding '" + tensor + "'): " + e.what());

@@ -10,7 +10,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -28,6 +30,13 @@ class SafetensorsModel {
   /// model.safetensors), an index .json file, or one .safetensors file.
   /// Throws kNotFound (missing file), kIo, or kFormat naming the index/shard.
   static SafetensorsModel open(const std::string& path, const FileLoadOptions& opts = {});
+  /// A file of the model folder by its relative name, or nullopt when absent.
+  using MemoryFiles = std::function<std::optional<std::span<const uint8_t>>(const std::string& name)>;
+  /// A model whose folder is already in memory (e.g. a decrypted container): its index, else
+  /// its model.safetensors, as open() reads a folder. `keepalive` owns the bytes; `name`
+  /// appears in messages.
+  static SafetensorsModel from_memory(const std::string& name, const MemoryFiles& files,
+                                      std::shared_ptr<void> keepalive);
 
   const std::string& path() const { return path_; }
   /// Each file once, in the order first named by the index.
@@ -52,6 +61,8 @@ class SafetensorsModel {
 
  private:
   void open_index(const std::string& index_path, const FileLoadOptions& opts);
+  void parse_index(const std::string& index_path, std::string_view text,
+                   const std::function<SafetensorsFile(const std::string& shard)>& open_shard);
   void add_shard(SafetensorsFile file);
 
   std::string path_;

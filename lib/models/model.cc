@@ -14,6 +14,7 @@
 #include "models/gguf_weights.h"
 #include "models/hf_weights.h"
 #include "models/llama_family.h"
+#include "seal/sealed_file.h"
 
 namespace loka {
 namespace {
@@ -83,28 +84,33 @@ std::shared_ptr<Backend> make_backend(const ModelLoadOptions& o) {
 }
 
 void report(const ModelLoadOptions& o, double fraction) {
-  if (o.progress) o.progress(fraction);
-}
-
-std::shared_ptr<Model> load_hf(const std::string& folder, const ModelLoadOptions& o) {
-  const HfConfig config = HfConfig::load(folder);
-  ModelHparams h = hparams_from_hf(config, load_generation_eos_ids(folder),
-                                   (fs::path(folder) / "config.json").string());
-  const SafetensorsModel st =
-      SafetensorsModel::open(folder, FileLoadOptions{.use_mmap = o.use_mmap, .lock = o.lock});
+// A Hugging Face model once its files are read: from a folder or a sealed container.
+std::shared_ptr<Model> build_hf(const std::string& folder, const HfConfig& config,
+                                const std::vector<int64_t>& eos, const SafetensorsModel& st,
+                                std::optional<Tokenizer> tok, const ModelLoadOptions& o) {
+  ModelHparams h = hparams_from_hf(config, eos, (fs::path(folder) / "config.json").string());
   report(o, 0.05);
   LlamaWeights w = bind_hf_weights(st, h, [&](double f) { report(o, 0.05 + 0.85 * f); });
-  std::optional<Tokenizer> tok;
-  std::error_code ec;
-  if (fs::is_regular_file(fs::path(folder) / "tokenizer.json", ec)) tok = Tokenizer::open(folder);
   ModelInfo info = make_info(folder, "safetensors", h, w);
   auto net = std::make_unique<LlamaFamily>(std::move(h), std::move(w), make_backend(o));
   report(o, 1.0);
   return std::make_shared<LlamaModel>(std::move(info), std::move(tok), std::move(net));
 }
 
-std::shared_ptr<Model> load_gguf(const std::string& file, const ModelLoadOptions& o) {
-  const GgufFile f = GgufFile::open(file, FileLoadOptions{.use_mmap = o.use_mmap, .lock = o.lock});
+  if (o.progress) o.progress(fraction);
+}
+
+std::shared_ptr<Model> load_hf(const std::string& folder, const ModelLoadOptions& o) {
+  const HfConfig config = HfConfig::load(folder);
+  const SafetensorsModel st =
+      SafetensorsModel::open(folder, FileLoadOptions{.use_mmap = o.use_mmap, .lock = o.lock});
+  std::optional<Tokenizer> tok;
+  std::error_code ec;
+  if (fs::is_regular_file(fs::path(folder) / "tokenizer.json", ec)) tok = Tokenizer::open(folder);
+  return build_hf(folder, config, load_generation_eos_ids(folder), st, std::move(tok), o);
+}
+
+std::shared_ptr<Model> load_gguf(const GgufFile& f, const std::string& file, const ModelLoadOptions& o) {
   ModelHparams h = hparams_from_gguf(f);
   report(o, 0.05);
   LlamaWeights w = bind_gguf_weights(f, h, [&](double x) { report(o, 0.05 + 0.85 * x); });
@@ -113,6 +119,48 @@ std::shared_ptr<Model> load_gguf(const std::string& file, const ModelLoadOptions
   ModelInfo info = make_info(file, "gguf", h, w);
   auto net = std::make_unique<LlamaFamily>(std::move(h), std::move(w), make_backend(o));
   report(o, 1.0);
+// A sealed container: decrypted (in parallel, authenticated) into anonymous memory first, so
+// that a wrong key or a damaged file fails before any model code runs; then the same loaders.
+std::shared_ptr<Model> load_sealed(const std::string& path, const ModelLoadOptions& options) {
+  ModelLoadOptions o = options;
+  o.progress = options.progress ? [&options](double f) { options.progress(0.5 + 0.5 * f); }
+                                : std::function<void(double)>();
+  const seal::Unsealed u = seal::Unsealed::open(
+      path, options.key, {.threads = options.threads, .lock = options.lock,
+                          .progress = [&options](double f) { report(options, 0.5 * f); }});
+  const auto keep = std::static_pointer_cast<void>(u.buffer());
+  const auto& files = u.files();
+  if (files.size() == 1 && !u.find("config.json")) {
+    const auto b = u.bytes(files[0]);
+    return load_gguf(GgufFile::parse(FileBytes::from_memory(b.data(), b.size(), keep,
+                                                            path + ":" + files[0].name)),
+                     path, o);
+  }
+  const auto text = [&](const char* name) -> std::optional<std::string_view> {
+    const seal::ManifestEntry* e = u.find(name);
+    return e ? std::optional(u.text(*e)) : std::nullopt;
+  };
+  const auto config = text("config.json");
+  LOKA_CHECK(config, ErrorCode::kFormat, path + ": the sealed model has no config.json and is not one GGUF file");
+  const HfConfig c = HfConfig::parse(*config, path + ":config.json");
+  std::vector<int64_t> eos;
+  if (const auto g = text("generation_config.json")) {
+    eos = parse_generation_eos_ids(*g, path + ":generation_config.json");
+  }
+  const SafetensorsModel st = SafetensorsModel::from_memory(
+      path,
+      [&](const std::string& name) -> std::optional<std::span<const uint8_t>> {
+        const seal::ManifestEntry* e = u.find(name);
+        return e ? std::optional(u.bytes(*e)) : std::nullopt;
+      },
+      keep);
+  std::optional<Tokenizer> tok;
+  if (const auto t = text("tokenizer.json")) {
+    tok = Tokenizer::from_hf_json(*t, text("tokenizer_config.json").value_or(""), path + ":tokenizer.json");
+  }
+  return build_hf(path, c, eos, st, std::move(tok), o);
+}
+
   return std::make_shared<LlamaModel>(std::move(info), std::move(tok), std::move(net));
 }
 
@@ -129,7 +177,11 @@ std::shared_ptr<Model> Model::load(const std::string& path, const ModelLoadOptio
   const fs::path p(path);
   if (fs::is_directory(p, ec)) return load_hf(path, options);
   LOKA_CHECK(fs::exists(p, ec), ErrorCode::kNotFound, path + ": no such file or folder");
-  if (has_gguf_magic(path)) return load_gguf(path, options);
+  if (seal::is_sealed_file(path) || p.extension() == ".lks") return load_sealed(path, options);
+  if (has_gguf_magic(path)) {
+    const GgufFile f = GgufFile::open(path, FileLoadOptions{.use_mmap = options.use_mmap, .lock = options.lock});
+    return load_gguf(f, path, options);
+  }
   // A file of a Hugging Face folder (config.json, a .safetensors shard): load the folder.
   if (p.filename() == "config.json" || p.extension() == ".safetensors") {
     return load_hf(p.parent_path().empty() ? "." : p.parent_path().string(), options);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/tensor.h"
+#include "seal/key_source.h"
 #include "tokenizer/tokenizer.h"
 
 namespace loka {
@@ -20,6 +21,8 @@ struct ModelLoadOptions {
   bool lock = false;           ///< mlock the weights
   /// Called with the fraction loaded (0..1) while loading; may be empty.
   std::function<void(double)> progress;
+  /// The key of a sealed (.lks) model; a sealed file is decrypted into anonymous memory.
+  seal::KeySource key;
 };
 
 /// What `loka info` prints.
@@ -46,8 +49,8 @@ class KvCache {
 
 class Model {
  public:
-  /// `path`: a Hugging Face folder (config.json + *.safetensors + tokenizer files) or a
-  /// GGUF file. Throws Error naming the file and field on anything it cannot run.
+  /// `path`: a Hugging Face folder (config.json + *.safetensors + tokenizer files), a
+  /// GGUF file, or a sealed container of either (needs options.key). Throws Error naming the file and field on anything it cannot run.
   static std::shared_ptr<Model> load(const std::string& path, const ModelLoadOptions& options = {});
   virtual ~Model() = default;
 

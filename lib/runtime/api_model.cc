@@ -15,6 +15,8 @@ LOKA_SAME_CODE(kUnsupported);
 LOKA_SAME_CODE(kUnavailable);
 LOKA_SAME_CODE(kOutOfMemory);
 LOKA_SAME_CODE(kInternal);
+LOKA_SAME_CODE(kKey);
+LOKA_SAME_CODE(kIntegrity);
 #undef LOKA_SAME_CODE
 
 const char* version() noexcept { return "0.1.0"; }
@@ -25,6 +27,18 @@ ChatRequest to_chat_request(const std::vector<ChatMessage>& messages, bool add_g
     r.messages.push_back(nlohmann::ordered_json{{"role", m.role}, {"content", m.content}});
   r.add_generation_prompt = add_generation_prompt;
   return r;
+}
+
+// The one key source LoadOptions names (none for a plaintext model).
+seal::KeySource key_source(const LoadOptions& o) {
+  const int given = !o.key_file.empty() + !o.key_env.empty() + !o.passphrase.empty() + !!o.key_callback;
+  LOKA_CHECK(given <= 1, loka::ErrorCode::kInvalidArgument,
+             "LoadOptions: give at most one of key_file, key_env, passphrase and key_callback");
+  if (!o.key_file.empty()) return seal::KeySource::file(o.key_file);
+  if (!o.key_env.empty()) return seal::KeySource::env(o.key_env);
+  if (!o.passphrase.empty()) return seal::KeySource::passphrase(o.passphrase);
+  if (o.key_callback) return seal::KeySource::callback(o.key_callback);
+  return {};
 }
 
 Model::Model(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -41,6 +55,7 @@ Model Model::load(const std::string& path, const LoadOptions& options) {
     o.use_mmap = options.use_mmap;
     o.lock = options.lock;
     o.progress = options.progress;
+    o.key = key_source(options);
     auto impl = std::make_shared<Impl>();
     impl->model = loka::Model::load(path, o);
     const loka::ModelInfo& i = impl->model->info();

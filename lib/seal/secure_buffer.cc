@@ -1,0 +1,47 @@
+// SecureBuffer: MAP_ANONYMOUS | MAP_PRIVATE, MADV_DONTDUMP, optional mlock, OPENSSL_cleanse on free.
+#include "seal/secure_buffer.h"
+
+#include <openssl/crypto.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "core/error.h"
+
+namespace loka::seal {
+
+std::shared_ptr<SecureBuffer> SecureBuffer::allocate(uint64_t size, bool lock) {
+  std::shared_ptr<SecureBuffer> b(new SecureBuffer());
+  const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  b->size_ = size;
+  b->mapped_ = std::max<uint64_t>(page, (size + page - 1) / page * page);
+  void* p = ::mmap(nullptr, b->mapped_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) {
+    b->mapped_ = 0;
+    throw Error(ErrorCode::kOutOfMemory,
+                "cannot map " + std::to_string(size) + " bytes of memory for a decrypted model");
+  }
+  b->data_ = static_cast<uint8_t*>(p);
+  ::madvise(p, b->mapped_, MADV_DONTDUMP);
+  if (lock) {
+    if (::mlock(p, b->mapped_) != 0) {
+      throw Error(ErrorCode::kIo, "cannot mlock " + std::to_string(size) +
+                                      " bytes for a decrypted model (check ulimit -l): " +
+                                      std::strerror(errno));
+    }
+    b->locked_ = true;
+  }
+  return b;
+}
+
+SecureBuffer::~SecureBuffer() {
+  if (data_ == nullptr) return;
+  OPENSSL_cleanse(data_, mapped_);
+  if (locked_) ::munlock(data_, mapped_);
+  ::munmap(data_, mapped_);
+}
+
+}  // namespace loka::seal
