@@ -6,7 +6,19 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config zlib1g-dev
   libdnnl-dev libeigen3-dev libssl-dev nlohmann-json3-dev
   catch2 libbenchmark-dev libpcre2-dev libutf8proc-dev
+  golang-go
 )
+# Python packages of the binding tests (bindings/python): pip, for the python3 on PATH.
+pip_packages=(pytest numpy scikit-build-core)
+
+missing_pip=()
+for p in "${pip_packages[@]}"; do
+  python3 -m pip show -q "$p" >/dev/null 2>&1 || missing_pip+=("$p")
+done
+if [ ${#missing_pip[@]} -gt 0 ]; then
+  echo "pip installing: ${missing_pip[*]}"
+  python3 -m pip install -q "${missing_pip[@]}"
+fi
 
 missing=()
 for p in "${packages[@]}"; do
