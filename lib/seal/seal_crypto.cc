@@ -196,6 +196,10 @@ void open_chunk(const Header& h, const FileKeys& k, uint64_t index, std::span<co
   }
 }
 
+void secure_wipe(void* p, size_t n) {
+  if (n > 0) OPENSSL_cleanse(p, n);
+}
+
 void random_bytes(std::span<uint8_t> out) {
   if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) fail("RAND_bytes");
 }

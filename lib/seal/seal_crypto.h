@@ -54,6 +54,9 @@ void seal_chunk(const Header& h, const FileKeys& k, uint64_t index, std::span<co
 void open_chunk(const Header& h, const FileKeys& k, uint64_t index, std::span<const uint8_t> cipher,
                 const uint8_t* tag, uint8_t* out, const std::string& what);
 
+/// Overwrites memory in a way the compiler keeps (OPENSSL_cleanse).
+void secure_wipe(void* p, size_t n);
+
 /// Cryptographically random bytes (RAND_bytes); throws kInternal if the generator fails.
 void random_bytes(std::span<uint8_t> out);
 

@@ -26,9 +26,10 @@ std::string default_model_path() {
   throw Error(ErrorCode::kNotFound, "the demo model austen-6m is not in " + tried + "; pass -m MODEL");
 }
 
-std::shared_ptr<Model> load_model(const std::string& path, int threads) {
+std::shared_ptr<Model> load_model(const std::string& path, int threads, const KeyArgs& key) {
   ModelLoadOptions options;
   options.threads = threads;
+  options.key = key_source(key);
   if (isatty(STDERR_FILENO)) {
     options.progress = [](double f) { std::fprintf(stderr, "\rloading %3.0f%%", f * 100.0); };
   }

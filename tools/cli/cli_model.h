@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "cli_key.h"
 #include "models/model.h"
 
 namespace loka::cli {
@@ -12,7 +13,8 @@ namespace loka::cli {
 /// or in the source tree it was built from. Throws kNotFound naming the places looked at.
 std::string default_model_path();
 
-/// Loads `path` ("" = the demo model); prints progress on stderr only when it is a terminal.
-std::shared_ptr<Model> load_model(const std::string& path, int threads);
+/// Loads `path` ("" = the demo model; a sealed file needs `key`); prints progress on stderr
+/// only when it is a terminal.
+std::shared_ptr<Model> load_model(const std::string& path, int threads, const KeyArgs& key = {});
 
 }  // namespace loka::cli

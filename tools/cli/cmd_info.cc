@@ -10,8 +10,8 @@
 namespace loka::cli {
 namespace {
 
-void run_info(const std::string& path) {
-  const auto model = load_model(path, 0);
+void run_info(const std::string& path, const KeyArgs& key) {
+  const auto model = load_model(path, 0, key);
   const ModelInfo& i = model->info();
   const Tokenizer& tok = model->tokenizer();
   std::printf("path:            %s\n", i.path.c_str());
@@ -41,7 +41,9 @@ void add_info_command(CLI::App& app) {
   auto path = std::make_shared<std::string>();
   CLI::App* c = app.add_subcommand("info", "Describe a model: architecture, parameters, dtypes, tokenizer");
   c->add_option("model", *path, "Hugging Face folder or GGUF file (default: the demo model)");
-  c->callback([path] { run_info(*path); });
+  auto key = std::make_shared<KeyArgs>();
+  add_key_options(c, key.get());
+  c->callback([path, key] { run_info(*path, *key); });
 }
 
 }  // namespace loka::cli

@@ -15,5 +15,7 @@ void add_run_command(CLI::App& app);
 void add_info_command(CLI::App& app);
 /// Adds `bench`.
 void add_bench_command(CLI::App& app);
+/// Adds `seal`, `unseal`, `inspect` and `keygen` (sealed .lks models).
+void add_seal_commands(CLI::App& app);
 
 }  // namespace loka::cli

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   loka::cli::add_run_command(app);
   loka::cli::add_info_command(app);
   loka::cli::add_bench_command(app);
+  loka::cli::add_seal_commands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
