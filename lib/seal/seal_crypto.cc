@@ -72,7 +72,7 @@ std::array<uint8_t, 8> le64(uint64_t v) {
   return b;
 }
 
-// AES-GCM: the chunk index as a 96-bit big-endian IV. SM4-CTR: index (64-bit BE) || 0^64.
+// AES-GCM: the chunk index as a 96-bit big-endian IV (the first 12 bytes). SM4-CTR: index (64-bit BE) || 0^64.
 std::array<uint8_t, 16> chunk_iv(uint64_t index) {
   std::array<uint8_t, 16> iv{};
   for (int i = 0; i < 8; ++i) iv[4 + i] = static_cast<uint8_t>(index >> (56 - 8 * i));
@@ -142,7 +142,7 @@ void seal_chunk(const Header& h, const FileKeys& k, uint64_t index, std::span<co
   if (h.suite == Suite::kAes256Gcm) {
     const auto iv = chunk_iv(index);
     int len = 0;
-    if (EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, k.enc.data(), iv.data() + 4) != 1 ||
+    if (EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, k.enc.data(), iv.data()) != 1 ||
         EVP_EncryptUpdate(ctx.get(), nullptr, &len, h.raw.data(), kHeaderSize) != 1 ||
         EVP_EncryptUpdate(ctx.get(), nullptr, &len, idx.data(), 8) != 1) {
       fail("AES-GCM init");
@@ -175,7 +175,7 @@ void open_chunk(const Header& h, const FileKeys& k, uint64_t index, std::span<co
   if (h.suite == Suite::kAes256Gcm) {
     const auto iv = chunk_iv(index);
     int len = 0;
-    if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, k.enc.data(), iv.data() + 4) != 1 ||
+    if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, k.enc.data(), iv.data()) != 1 ||
         EVP_DecryptUpdate(ctx.get(), nullptr, &len, h.raw.data(), kHeaderSize) != 1 ||
         EVP_DecryptUpdate(ctx.get(), nullptr, &len, idx.data(), 8) != 1 ||
         EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, 16, const_cast<uint8_t*>(tag)) != 1) {
