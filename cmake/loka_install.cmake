@@ -9,6 +9,7 @@ install(TARGETS loka loka_c EXPORT lokaTargets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 if(TARGET loka_cuda)
+  set_target_properties(loka_cuda PROPERTIES INSTALL_RPATH "$ORIGIN")
   install(TARGETS loka_cuda LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 endif()
 # The CLI finds the demo model in ../share/loka/models beside its bin folder.

@@ -152,10 +152,6 @@ func TestErrors(t *testing.T) {
 	if _, err := loka.Open(demoPath(), loka.WithDevice("tpu:7")); err == nil || !strings.Contains(err.Error(), "tpu") {
 		t.Fatalf("bad device: %v", err)
 	}
-	// LOKA-KEY: replace with a sealed-model test (right key loads; wrong key is ErrKey) once #6 lands.
-	if _, err := loka.Open(demoPath(), loka.WithKey([]byte("0123456789abcdef"))); !errors.Is(err, loka.ErrUnsupported) {
-		t.Fatalf("key: %v", err)
-	}
 	m := openDemo(t)
 	s, _ := m.NewSession(0)
 	defer s.Close()

@@ -8,6 +8,7 @@ import "C"
 
 import (
 	"runtime"
+	"runtime/cgo"
 	"sync"
 	"unsafe"
 )
@@ -23,7 +24,9 @@ type openConfig struct {
 	threads int
 	mmap    bool
 	mlock   bool
-	key     []byte
+	keyFn      func(string) ([]byte, error)
+	keyFile    string
+	passphrase string
 }
 
 // WithDevice selects "cpu" (default) or "cuda:N".
@@ -38,8 +41,33 @@ func WithMmap(on bool) Option { return func(c *openConfig) { c.mmap = on } }
 // WithMlock locks the weights in memory.
 func WithMlock(on bool) Option { return func(c *openConfig) { c.mlock = on } }
 
-// WithKey gives the key of a sealed model file.
-func WithKey(key []byte) Option { return func(c *openConfig) { c.key = key } }
+// WithKey gives the 32-byte key of a sealed (.lks) model.
+func WithKey(key []byte) Option {
+	return WithKeyFunc(func(string) ([]byte, error) { return key, nil })
+}
+
+// WithKeyFunc asks fetch for the key of a sealed model (e.g. from a KMS), given the public
+// key id of the file's header; an error or a key of the wrong size fails with ErrKey.
+func WithKeyFunc(fetch func(keyID string) ([]byte, error)) Option {
+	return func(c *openConfig) { c.keyFn = fetch }
+}
+
+// WithKeyFile reads the key of a sealed model from a file (32 raw bytes or 64 hex digits).
+func WithKeyFile(path string) Option { return func(c *openConfig) { c.keyFile = path } }
+
+// WithPassphrase derives the key of a sealed model from a passphrase (the file's KDF).
+func WithPassphrase(p string) Option { return func(c *openConfig) { c.passphrase = p } }
+
+//export lokaGoKey
+func lokaGoKey(keyID *C.char, key *C.uint8_t, n C.size_t, user unsafe.Pointer) C.int32_t {
+	fetch := cgo.Handle(uintptr(user)).Value().(func(string) ([]byte, error))
+	k, err := fetch(C.GoString(keyID))
+	if err != nil || len(k) != int(n) {
+		return 1
+	}
+	copy(unsafe.Slice((*byte)(unsafe.Pointer(key)), int(n)), k)
+	return 0
+}
 
 // Model is a loaded model. Its methods are safe for concurrent use; Generate and Chat take
 // a session from a pool, so concurrent calls run in parallel.
@@ -57,21 +85,31 @@ func Open(path string, opts ...Option) (*Model, error) {
 		o(&cfg)
 	}
 	var p C.loka_model_params
-	C.loka_model_params_default(&p)
+	C.loka_go_loka_model_params_default(&p)
 	cdev := C.CString(cfg.device)
 	defer C.free(unsafe.Pointer(cdev))
 	p.device = cdev
 	p.threads = C.int32_t(cfg.threads)
 	p.use_mmap = boolInt(cfg.mmap)
 	p.use_mlock = boolInt(cfg.mlock)
-	if cfg.key != nil {
-		// LOKA-KEY: set the key-source fields of loka_model_params once #6 adds them to loka.h.
-		return nil, &Error{Code: ErrUnsupported, Message: "loka: WithKey: this version of the Go binding cannot load sealed models yet"}
+	var keyHandle C.uintptr_t
+	if cfg.keyFn != nil {
+		h := cgo.NewHandle(cfg.keyFn) // C gets a number; the callback runs during the load only
+		defer h.Delete()
+		keyHandle = C.uintptr_t(h)
+	}
+	if cfg.keyFile != "" {
+		p.key_file = C.CString(cfg.keyFile)
+		defer C.free(unsafe.Pointer(p.key_file))
+	}
+	if cfg.passphrase != "" {
+		p.passphrase = C.CString(cfg.passphrase)
+		defer C.free(unsafe.Pointer(p.passphrase))
 	}
 	cpath := C.CString(path)
 	defer C.free(unsafe.Pointer(cpath))
 	var h *C.loka_model
-	if err := fromStatus(C.loka_model_load(cpath, &p, &h)); err != nil {
+	if err := fromStatus(C.loka_go_model_load(cpath, &p, keyHandle, &h)); err != nil {
 		return nil, err
 	}
 	m := &Model{h: h}

@@ -52,7 +52,7 @@ func WithIgnoreEOS() GenerateOption { return func(p *genParams) { p.c.ignore_eos
 // newParams applies opts over loka's defaults; free releases the C stop strings.
 func newParams(opts []GenerateOption) (*genParams, func()) {
 	p := &genParams{}
-	C.loka_generate_params_default(&p.c)
+	C.loka_go_loka_generate_params_default(&p.c)
 	for _, o := range opts {
 		o(p)
 	}

@@ -26,7 +26,7 @@ func (m *Model) NewSession(contextLength int) (*Session, error) {
 	var s *C.loka_session
 	err := m.with(func(h *C.loka_model) error {
 		var p C.loka_session_params
-		C.loka_session_params_default(&p)
+		C.loka_go_loka_session_params_default(&p)
 		p.context_length = C.int64_t(contextLength)
 		return fromStatus(C.loka_session_create(h, &p, &s))
 	})

@@ -20,6 +20,33 @@ loka_status* loka_go_chat(loka_session* s, const loka_chat_message* messages, si
   return loka_chat(s, messages, count, p, token_trampoline, (void*)handle, stats);
 }
 
+static int32_t key_trampoline(const char* key_id, uint8_t* key, size_t key_len, void* user_data) {
+  return lokaGoKey((char*)key_id, key, key_len, user_data);
+}
+
+loka_status* loka_go_model_load(const char* path, loka_model_params* p, uintptr_t key_handle,
+                                loka_model** out) {
+  if (key_handle != 0) {
+    p->key_fn = key_trampoline;
+    p->key_user_data = (void*)key_handle;
+  }
+  return loka_model_load(path, p, out);
+}
+
 void loka_go_drain_cancel(loka_session* s) {
   loka_status_free(loka_generate_tokens(s, NULL, 0, NULL, NULL, NULL, NULL));
 }
+
+/* The defaults of a newer library may fill a larger struct than this binding was compiled
+ * with: they are written into a roomy buffer and the known prefix is kept (struct_size says
+ * how much; the library defaults the rest). */
+#define LOKA_GO_DEFAULTS(T, fill)                          \
+  void loka_go_##fill(T* p) {                              \
+    union { T params; unsigned char room[4096]; } scratch; \
+    fill(&scratch.params);                                 \
+    *p = scratch.params;                                   \
+    p->struct_size = sizeof *p;                            \
+  }
+LOKA_GO_DEFAULTS(loka_model_params, loka_model_params_default)
+LOKA_GO_DEFAULTS(loka_session_params, loka_session_params_default)
+LOKA_GO_DEFAULTS(loka_generate_params, loka_generate_params_default)

@@ -6,7 +6,12 @@
 
 #include "loka.h"
 
-int32_t lokaGoToken(char* piece, size_t len, void* user_data);  // exported by callback.go
+int32_t lokaGoToken(char* piece, size_t len, void* user_data);  // exported by session.go
+int32_t lokaGoKey(char* key_id, uint8_t* key, size_t key_len, void* user_data);  // by model.go
+
+// loka_model_load with the Go key callback (the cgo.Handle key_handle) when it is nonzero.
+loka_status* loka_go_model_load(const char* path, loka_model_params* p, uintptr_t key_handle,
+                                loka_model** out);
 
 loka_status* loka_go_generate(loka_session* s, const char* prompt, const loka_generate_params* p,
                               uintptr_t handle, loka_stats* stats);
@@ -17,4 +22,8 @@ loka_status* loka_go_chat(loka_session* s, const loka_chat_message* messages, si
 // Consumes a cancel that arrived after the generation it was meant for had ended: the next
 // request returns at once when one is pending, and an empty request does nothing else.
 void loka_go_drain_cancel(loka_session* s);
+// loka_*_params_default into a struct of this binding's size (see shim.c).
+void loka_go_loka_model_params_default(loka_model_params* p);
+void loka_go_loka_session_params_default(loka_session_params* p);
+void loka_go_loka_generate_params_default(loka_generate_params* p);
 #endif

@@ -47,8 +47,8 @@ def test_logits_before_generation_is_not_found(model):
         assert "not generated" in str(e.value)
 
 
-def test_key_is_not_wired_yet():
-    # LOKA-KEY: replace with a sealed-model test (right key loads, wrong key -> ModelKeyError)
-    # once #6 adds the key fields to loka_model_params.
-    with pytest.raises(loka.UnsupportedError):
-        loka.Model(DEMO, key=b"0" * 16)
+def test_bad_key_arguments_are_value_errors():
+    with pytest.raises(loka.InvalidArgumentError):
+        loka.Model(DEMO, key=b"short")
+    with pytest.raises(loka.InvalidArgumentError):
+        loka.Model(DEMO, key="not hex")

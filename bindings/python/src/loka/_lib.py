@@ -43,13 +43,16 @@ c_char_p, c_void_p = ctypes.c_char_p, ctypes.c_void_p
 
 PROGRESS_FN = ctypes.CFUNCTYPE(None, c_double, c_void_p)
 TOKEN_FN = ctypes.CFUNCTYPE(c_int32, ctypes.POINTER(ctypes.c_char), c_size, c_void_p)
+KEY_FN = ctypes.CFUNCTYPE(c_int32, c_char_p, ctypes.POINTER(ctypes.c_uint8), c_size, c_void_p)
 
 
 class ModelParams(ctypes.Structure):
     _fields_ = [("struct_size", c_size), ("device", c_char_p), ("threads", c_int32),
                 ("use_mmap", c_int32), ("use_mlock", c_int32), ("progress", PROGRESS_FN),
-                ("progress_user_data", c_void_p)]
-    # LOKA-KEY: sealed-model key fields (#6) get appended here once loka.h has them.
+                ("progress_user_data", c_void_p),
+                # sealed models (#6): at most one key source
+                ("key_fn", KEY_FN), ("key_user_data", c_void_p), ("key_file", c_char_p),
+                ("passphrase", c_char_p)]
 
 
 class ModelInfo(ctypes.Structure):

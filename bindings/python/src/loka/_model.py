@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 from . import _lib
-from ._errors import InvalidArgumentError, UnsupportedError, check
+from ._errors import InvalidArgumentError, check
 from ._session import Message, Session, Stats, chat_messages
 
 if TYPE_CHECKING:
@@ -38,6 +38,30 @@ def _take_string(ptr: ctypes.c_void_p, length: int | None = None) -> str:
         lib.loka_free(ptr)
 
 
+def _key_callback(key: bytes | str | Callable[[str], bytes | None]) -> Any:
+    """A loka_key_fn handing the key over (the library wipes its copy after use)."""
+    if isinstance(key, str):
+        try:
+            key = bytes.fromhex(key)
+        except ValueError:
+            raise InvalidArgumentError("key: a str key must be 64 hex digits", 1) from None
+    fetch = key if callable(key) else (lambda _key_id, k=key: k)
+    if not callable(key) and len(key) != 32:
+        raise InvalidArgumentError(f"key: {len(key)} bytes, a sealed model needs 32", 1)
+
+    def on_key(key_id: bytes | None, out: Any, length: int, _user: Any) -> int:
+        try:
+            value = fetch((key_id or b"").decode("utf-8", "replace"))
+        except Exception:  # noqa: BLE001 - no key: the load fails with LOKA_KEY
+            return 1
+        if value is None or len(value) != length:
+            return 1
+        ctypes.memmove(out, bytes(value), length)
+        return 0
+
+    return _lib.KEY_FN(on_key)
+
+
 class Model:
     """A loaded model: a Hugging Face folder or a GGUF file.
 
@@ -48,8 +72,14 @@ class Model:
     """
 
     def __init__(self, path: str | os.PathLike[str], device: str = "cpu", threads: int = 0,
-                 key: bytes | str | None = None, use_mmap: bool = True, use_mlock: bool = False,
+                 key: bytes | str | Callable[[str], bytes | None] | None = None,
+                 key_file: str | os.PathLike[str] | None = None, passphrase: str | None = None,
+                 use_mmap: bool = True, use_mlock: bool = False,
                  progress: Callable[[float], None] | None = None) -> None:
+        """Loads ``path``: a Hugging Face folder, a GGUF file, or a sealed (.lks) container
+        of either, opened with one key source: ``key`` (32 bytes, 64 hex digits, or a
+        callable key_id -> 32 bytes or None), ``key_file`` or ``passphrase``. A missing or
+        wrong key raises ModelKeyError; a damaged sealed file IntegrityError."""
         self._handle: int | None = None
         params = _lib.defaults(_lib.ModelParams, lib.loka_model_params_default)
         params.device = device.encode("utf-8")
@@ -59,10 +89,11 @@ class Model:
         if progress is not None:
             params.progress = _lib.PROGRESS_FN(lambda fraction, _user: progress(fraction))
         if key is not None:
-            # LOKA-KEY: wire `key` into the key-source fields of loka_model_params once the
-            # sealed-model fields (#6) are in loka.h (and in _lib.ModelParams).
-            raise UnsupportedError("key=: this version of the loka bindings cannot load sealed "
-                                   "models yet", 5)
+            params.key_fn = _key_callback(key)
+        if key_file is not None:
+            params.key_file = os.fsencode(key_file)
+        if passphrase is not None:
+            params.passphrase = passphrase.encode("utf-8")
         handle = ctypes.c_void_p()
         check(lib.loka_model_load(os.fsencode(path), ctypes.byref(params), ctypes.byref(handle)))
         self._handle = handle.value
