@@ -23,4 +23,4 @@ __version__ = "0.1.0"
 
 def version() -> str:
     """The version of the loaded libloka_c (loka_version())."""
-    return _c.loka_version().decode()
+    return str(_c.loka_version().decode())

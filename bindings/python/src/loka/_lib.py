@@ -5,6 +5,7 @@ import ctypes
 import ctypes.util
 import os
 from pathlib import Path
+from typing import Any, Callable
 
 _HERE = Path(__file__).resolve().parent
 _SONAME = "libloka_c.so.1"
@@ -85,18 +86,18 @@ class Stats(ctypes.Structure):
                 ("stop_reason", c_int32)]
 
 
-def defaults(struct_type: type, fill: object) -> ctypes.Structure:
+def defaults(struct_type: type[ctypes.Structure], fill: Callable[[Any], None]) -> Any:
     """A params struct holding the library's defaults. The library writes its own (possibly
     newer, larger) struct, so it writes into a roomy buffer and we keep the prefix we know;
     struct_size says how much we know, and the library defaults the rest."""
     scratch = ctypes.create_string_buffer(4096)
-    fill(scratch)  # type: ignore[operator]
+    fill(scratch)
     out = struct_type.from_buffer_copy(scratch.raw[:ctypes.sizeof(struct_type)])
     out.struct_size = ctypes.sizeof(struct_type)
     return out
 
 
-def _fn(name: str, restype, *argtypes) -> None:
+def _fn(name: str, restype: Any, *argtypes: Any) -> None:
     f = getattr(lib, name)
     f.restype = restype
     f.argtypes = list(argtypes)

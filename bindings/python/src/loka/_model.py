@@ -32,7 +32,8 @@ class ModelInfo:
 
 def _take_string(ptr: ctypes.c_void_p, length: int | None = None) -> str:
     try:
-        raw = ctypes.string_at(ptr.value, length) if length is not None else ctypes.string_at(ptr.value)
+        addr = ptr.value or 0
+        raw = ctypes.string_at(addr, length) if length is not None else ctypes.string_at(addr)
         return raw.decode("utf-8", "replace")
     finally:
         lib.loka_free(ptr)
@@ -135,7 +136,9 @@ class Model:
             i = _lib.ModelInfo()
             i.struct_size = ctypes.sizeof(i)
             check(lib.loka_model_get_info(self._handle_or_raise(), ctypes.byref(i)))
-            s = lambda b: (b or b"").decode("utf-8", "replace")  # noqa: E731
+            def s(b: bytes | None) -> str:
+                return (b or b"").decode("utf-8", "replace")
+
             self._info = ModelInfo(s(i.architecture), s(i.format), s(i.weight_dtype), i.parameters,
                                    i.vocab_size, i.context_length, i.hidden_size, i.layers)
         return self._info
