@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "core/error.h"
+#include "seal/sm4_fast.h"
 
 namespace loka::seal {
 namespace {
@@ -99,6 +100,14 @@ void crypt(EVP_CIPHER_CTX* ctx, const uint8_t* in, size_t n, uint8_t* out, bool 
   }
 }
 
+// SM4-CTR of one chunk: our AES-NI S-box path when the CPU has it, else OpenSSL's.
+void sm4_ctr(const FileKeys& k, uint64_t index, const uint8_t* in, uint8_t* out, size_t n, EVP_CIPHER_CTX* ctx) {
+  const auto iv = ctr_block(index);
+  if (sm4_fast_available()) return sm4_ctr_xor(k.enc.data(), iv.data(), in, out, n);
+  if (EVP_EncryptInit_ex(ctx, EVP_sm4_ctr(), nullptr, k.enc.data(), iv.data()) != 1) fail("SM4-CTR init");
+  crypt(ctx, in, n, out, true);
+}
+
 std::string chunk_name(const Header& h, uint64_t index) {
   return "chunk " + std::to_string(index) + " of " + std::to_string(h.chunk_count) + " (file offset " +
          std::to_string(h.chunk_offset(index)) + ")";
@@ -153,11 +162,7 @@ void seal_chunk(const Header& h, const FileKeys& k, uint64_t index, std::span<co
       fail("AES-GCM final");
     }
   } else {
-    const auto iv = ctr_block(index);
-    if (EVP_EncryptInit_ex(ctx.get(), EVP_sm4_ctr(), nullptr, k.enc.data(), iv.data()) != 1) {
-      fail("SM4-CTR init");
-    }
-    crypt(ctx.get(), plain.data(), plain.size(), out, true);
+    sm4_ctr(k, index, plain.data(), out, plain.size(), ctx.get());
     hmac3(h.suite, k.mac.span(), h.raw, idx, std::span<const uint8_t>(out, plain.size()), tag);
   }
 }
@@ -188,11 +193,7 @@ void open_chunk(const Header& h, const FileKeys& k, uint64_t index, std::span<co
     uint8_t expect[32];
     hmac3(h.suite, k.mac.span(), h.raw, idx, cipher, expect);
     if (CRYPTO_memcmp(expect, tag, 32) != 0) reject();
-    const auto iv = ctr_block(index);
-    if (EVP_DecryptInit_ex(ctx.get(), EVP_sm4_ctr(), nullptr, k.enc.data(), iv.data()) != 1) {
-      fail("SM4-CTR init");
-    }
-    crypt(ctx.get(), cipher.data(), cipher.size(), out, false);
+    sm4_ctr(k, index, cipher.data(), out, cipher.size(), ctx.get());
   }
 }
 
