@@ -70,6 +70,13 @@ loka_status* loka_model_load(const char* path, const loka_model_params* params, 
         return fn(id.c_str(), key.data(), key.size(), user) == 0;
       };
     }
+    struct WipePassphrase {  // the copy made here; the caller owns its own string
+      std::string& s;
+      ~WipePassphrase() {
+        std::fill(s.begin(), s.end(), '\0');
+        __asm__ __volatile__("" : : "r"(s.data()) : "memory");
+      }
+    } wipe{o.passphrase};
     *out_model = new loka_model{loka::api::Model::load(path, o)};
   });
 }

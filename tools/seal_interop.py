@@ -192,7 +192,31 @@ def selftest(loka, model_dir):
             print(f"{'ok  ' if ok else 'FAIL'} {suite} kdf={h['kdf']} {src}: {len(files)} files, "
                   f"{h['chunk_count']} chunks, {sum(len(v) for v in files.values())} bytes")
             failures += not ok
+        failures += cli_checks(loka, model_dir, key, tmp)
     return failures
+
+
+def cli_checks(loka, model_dir, key, tmp):
+    """`loka inspect` needs no key; `loka info` needs the right one (exit 1, "key error")."""
+    out = os.path.join(tmp, "cli.lks")
+    subprocess.run([loka, "seal", "-m", model_dir, "-o", out, "--suite", "sm4", "--key-file", key,
+                    "--key-id", "interop-key"], check=True, capture_output=True)
+    other = os.path.join(tmp, "other.key")
+    subprocess.run([loka, "keygen", other], check=True, capture_output=True)
+    inspect = subprocess.run([loka, "inspect", out], capture_output=True, text=True)
+    info = subprocess.run([loka, "info", out, "--key-file", key], capture_output=True, text=True)
+    wrong = subprocess.run([loka, "info", out, "--key-file", other], capture_output=True, text=True)
+    plain = subprocess.run([loka, "info", model_dir], capture_output=True, text=True)
+    checks = {
+        "inspect shows the public header": inspect.returncode == 0 and "sm4-ctr+hmac-sm3" in inspect.stdout
+        and "interop-key" in inspect.stdout and "config.json" not in inspect.stdout,
+        "info on the sealed model equals info on the folder": info.returncode == 0
+        and info.stdout.replace(out, "P") == plain.stdout.replace(model_dir, "P"),
+        "a wrong key is a key error": wrong.returncode == 1 and "key error" in wrong.stderr,
+    }
+    for name, ok in checks.items():
+        print(f"{'ok  ' if ok else 'FAIL'} cli: {name}")
+    return sum(not ok for ok in checks.values())
 
 
 def main():
