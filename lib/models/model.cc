@@ -84,11 +84,12 @@ std::shared_ptr<Backend> make_backend(const ModelLoadOptions& o) {
 }
 
 void report(const ModelLoadOptions& o, double fraction) {
+  if (o.progress) o.progress(fraction);
+}
+
 // A Hugging Face model once its files are read: from a folder or a sealed container.
-std::shared_ptr<Model> build_hf(const std::string& folder, const HfConfig& config,
-                                const std::vector<int64_t>& eos, const SafetensorsModel& st,
+std::shared_ptr<Model> build_hf(const std::string& folder, ModelHparams h, const SafetensorsModel& st,
                                 std::optional<Tokenizer> tok, const ModelLoadOptions& o) {
-  ModelHparams h = hparams_from_hf(config, eos, (fs::path(folder) / "config.json").string());
   report(o, 0.05);
   LlamaWeights w = bind_hf_weights(st, h, [&](double f) { report(o, 0.05 + 0.85 * f); });
   ModelInfo info = make_info(folder, "safetensors", h, w);
@@ -97,17 +98,16 @@ std::shared_ptr<Model> build_hf(const std::string& folder, const HfConfig& confi
   return std::make_shared<LlamaModel>(std::move(info), std::move(tok), std::move(net));
 }
 
-  if (o.progress) o.progress(fraction);
-}
-
 std::shared_ptr<Model> load_hf(const std::string& folder, const ModelLoadOptions& o) {
   const HfConfig config = HfConfig::load(folder);
+  ModelHparams h = hparams_from_hf(config, load_generation_eos_ids(folder),
+                                   (fs::path(folder) / "config.json").string());
   const SafetensorsModel st =
       SafetensorsModel::open(folder, FileLoadOptions{.use_mmap = o.use_mmap, .lock = o.lock});
   std::optional<Tokenizer> tok;
   std::error_code ec;
   if (fs::is_regular_file(fs::path(folder) / "tokenizer.json", ec)) tok = Tokenizer::open(folder);
-  return build_hf(folder, config, load_generation_eos_ids(folder), st, std::move(tok), o);
+  return build_hf(folder, std::move(h), st, std::move(tok), o);
 }
 
 std::shared_ptr<Model> load_gguf(const GgufFile& f, const std::string& file, const ModelLoadOptions& o) {
@@ -119,6 +119,9 @@ std::shared_ptr<Model> load_gguf(const GgufFile& f, const std::string& file, con
   ModelInfo info = make_info(file, "gguf", h, w);
   auto net = std::make_unique<LlamaFamily>(std::move(h), std::move(w), make_backend(o));
   report(o, 1.0);
+  return std::make_shared<LlamaModel>(std::move(info), std::move(tok), std::move(net));
+}
+
 // A sealed container: decrypted (in parallel, authenticated) into anonymous memory first, so
 // that a wrong key or a damaged file fails before any model code runs; then the same loaders.
 std::shared_ptr<Model> load_sealed(const std::string& path, const ModelLoadOptions& options) {
@@ -147,6 +150,7 @@ std::shared_ptr<Model> load_sealed(const std::string& path, const ModelLoadOptio
   if (const auto g = text("generation_config.json")) {
     eos = parse_generation_eos_ids(*g, path + ":generation_config.json");
   }
+  ModelHparams h = hparams_from_hf(c, eos, path + ":config.json");
   const SafetensorsModel st = SafetensorsModel::from_memory(
       path,
       [&](const std::string& name) -> std::optional<std::span<const uint8_t>> {
@@ -158,10 +162,7 @@ std::shared_ptr<Model> load_sealed(const std::string& path, const ModelLoadOptio
   if (const auto t = text("tokenizer.json")) {
     tok = Tokenizer::from_hf_json(*t, text("tokenizer_config.json").value_or(""), path + ":tokenizer.json");
   }
-  return build_hf(path, c, eos, st, std::move(tok), o);
-}
-
-  return std::make_shared<LlamaModel>(std::move(info), std::move(tok), std::move(net));
+  return build_hf(path, std::move(h), st, std::move(tok), o);
 }
 
 bool has_gguf_magic(const std::string& file) {
