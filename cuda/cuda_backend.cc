@@ -76,7 +76,10 @@ void CudaBackend::copy_impl(const Tensor& src, const Tensor& dst, bool wait) {
   if (wait) ctx_->synchronize();
 }
 
-void CudaBackend::synchronize() { ctx_->synchronize(); }
+void CudaBackend::synchronize() {
+  ctx_->synchronize();
+  if (profiler_.enabled()) profiler_.collect();
+}
 
 bool CudaBackend::supports_op(const OpNode& node) const {
   for (const Tensor& t : node.dst) {
@@ -119,7 +122,14 @@ void CudaBackend::compute(const OpNode& node) {
     throw Error(ErrorCode::kUnsupported, "cuda backend does not support " + node.describe());
   }
   ctx_->activate();
-  find_cuda_kernel(node.kind)->run(prepared(node), *ctx_);
+  const OpNode ready = prepared(node);
+  if (!profiler_.enabled()) {
+    find_cuda_kernel(node.kind)->run(ready, *ctx_);
+    return;
+  }
+  profiler_.begin(ctx_->stream());
+  find_cuda_kernel(node.kind)->run(ready, *ctx_);
+  profiler_.end(node, ctx_->stream());
 }
 
 }  // namespace loka::cuda

@@ -6,6 +6,7 @@
 
 #include "backend/backend.h"
 #include "device_context.h"
+#include "op_profiler.h"
 
 namespace loka::cuda {
 
@@ -32,6 +33,7 @@ class CudaBackend final : public Backend {
   bool on_this_device(const Tensor& t) const;
 
   std::shared_ptr<DeviceContext> ctx_;
+  OpProfiler profiler_;
 };
 
 /// Packs a strided device tensor into a new contiguous one (a gather kernel).

@@ -10,7 +10,6 @@
 namespace loka::cuda {
 namespace {
 
-constexpr size_t kWorkspaceBytes = 32u << 20;  // cuBLASLt workspace (Hopper kernels like 32 MiB)
 constexpr size_t kStagingBytes = 64u << 20;    // per upload staging buffer
 constexpr size_t kDirectUploadBytes = 1u << 20;
 
@@ -41,8 +40,6 @@ DeviceContext::DeviceContext(int device) : device_(device) {
   LOKA_CUDA(cudaMemPoolSetAttribute(pool_, cudaMemPoolAttrReleaseThreshold, &keep));
   LOKA_CUBLAS(cublasLtCreate(&lt_));
   plans_ = std::make_unique<GemmPlanCache>();
-  workspace_bytes_ = kWorkspaceBytes;
-  workspace_ = allocate(workspace_bytes_);
   LOKA_CUDA(cudaHostAlloc(reinterpret_cast<void**>(&error_), sizeof(DeviceErrorRecord),
                           cudaHostAllocMapped));
   std::memset(error_, 0, sizeof(DeviceErrorRecord));
@@ -64,6 +61,13 @@ DeviceContext::~DeviceContext() {
     cudaStreamDestroy(stream_);
   }
   if (pool_) cudaMemPoolDestroy(pool_);
+}
+
+void* DeviceContext::workspace() {
+  if (workspace_ == nullptr) {
+    workspace_ = allocate(kWorkspaceBytes);
+  }
+  return workspace_;
 }
 
 void DeviceContext::activate() const { LOKA_CUDA(cudaSetDevice(device_)); }

@@ -27,6 +27,8 @@ struct DeviceErrorRecord {
 
 class GemmPlanCache;
 
+constexpr size_t kWorkspaceBytes = 32u << 20;  // cuBLASLt workspace (Hopper kernels like 32 MiB)
+
 class DeviceContext : public std::enable_shared_from_this<DeviceContext> {
  public:
   explicit DeviceContext(int device);
@@ -37,8 +39,9 @@ class DeviceContext : public std::enable_shared_from_this<DeviceContext> {
   int device() const { return device_; }
   cudaStream_t stream() const { return stream_; }
   cublasLtHandle_t lt() const { return lt_; }
-  void* workspace() const { return workspace_; }
-  size_t workspace_bytes() const { return workspace_bytes_; }
+  /// cuBLASLt's workspace, allocated on first use (creating a context allocates nothing big).
+  void* workspace();
+  static constexpr size_t workspace_bytes() { return kWorkspaceBytes; }
   DeviceErrorRecord* error_record() const { return error_; }
   const std::string& name() const { return name_; }
   int sm_count() const { return sm_count_; }
@@ -70,7 +73,6 @@ class DeviceContext : public std::enable_shared_from_this<DeviceContext> {
   cudaMemPool_t pool_ = nullptr;
   cublasLtHandle_t lt_ = nullptr;
   void* workspace_ = nullptr;
-  size_t workspace_bytes_ = 0;
   DeviceErrorRecord* error_ = nullptr;
   std::unique_ptr<GemmPlanCache> plans_;
   std::mutex upload_mu_;

@@ -25,6 +25,9 @@ uint32_t alignment(const void* p) {
   return a;
 }
 
+constexpr int kCandidates = 8;
+constexpr double kTuneFlops = double(1 << 24);  // smaller problems take the first heuristic pick
+
 }  // namespace
 
 struct GemmPlanCache::Plan {
@@ -89,15 +92,50 @@ const GemmPlanCache::Plan& GemmPlanCache::get(DeviceContext& ctx, const GemmProb
                                                    &al_c, sizeof al_c));
   LOKA_CUBLAS(cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES,
                                                    &al_c, sizeof al_c));
-  cublasLtMatmulHeuristicResult_t result{};
+  cublasLtMatmulHeuristicResult_t results[kCandidates] = {};
   int found = 0;
   LOKA_CUBLAS(cublasLtMatmulAlgoGetHeuristic(ctx.lt(), plan->op, plan->a, plan->b, plan->c,
-                                             plan->c, pref, 1, &result, &found));
+                                             plan->c, pref, kCandidates, results, &found));
   LOKA_CHECK(found > 0, ErrorCode::kUnsupported,
              "cuBLASLt has no algorithm for the GEMM " + key);
-  plan->algo = result.algo;
-  plan->workspace = result.workspaceSize;
+  const int best = found > 1 && double(p.m) * p.n * p.k >= kTuneFlops ? fastest(ctx, p, *plan, results, found) : 0;
+  plan->algo = results[best].algo;
+  plan->workspace = results[best].workspaceSize;
   return *plans_.emplace(key, std::move(plan)).first->second;
+}
+
+// Times each candidate on the problem's own operands (it writes p.out, which the real call
+// then overwrites) and returns the index of the fastest.
+int GemmPlanCache::fastest(DeviceContext& ctx, const GemmProblem& p, const Plan& plan,
+                           const cublasLtMatmulHeuristicResult_t* results, int count) {
+  cudaEvent_t start = nullptr, stop = nullptr;
+  LOKA_CUDA(cudaEventCreate(&start));
+  LOKA_CUDA(cudaEventCreate(&stop));
+  const float alpha = 1.0f, beta = 0.0f;
+  int best = 0;
+  float best_ms = 1e30f;
+  for (int i = 0; i < count; ++i) {
+    float total = 0;
+    bool ok = true;
+    for (int rep = 0; rep < 3 && ok; ++rep) {
+      cudaEventRecord(start, ctx.stream());
+      ok = cublasLtMatmul(ctx.lt(), plan.op, &alpha, p.b, plan.a, p.a, plan.b, &beta, p.out,
+                          plan.c, p.out, plan.c, &results[i].algo, ctx.workspace(),
+                          results[i].workspaceSize, ctx.stream()) == CUBLAS_STATUS_SUCCESS;
+      cudaEventRecord(stop, ctx.stream());
+      float ms = 0;
+      ok = ok && cudaEventSynchronize(stop) == cudaSuccess &&
+           cudaEventElapsedTime(&ms, start, stop) == cudaSuccess;
+      if (rep > 0) total += ms;  // the first run warms up
+    }
+    if (ok && total < best_ms) {
+      best_ms = total;
+      best = i;
+    }
+  }
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  return best;
 }
 
 void gemm(DeviceContext& ctx, const GemmProblem& p) {

@@ -1,5 +1,6 @@
 // Row-major GEMM through cuBLASLt: C[M, N] = A[M, K] x op(B), f32 accumulation, with the
-// algorithm chosen once per problem (shape, types, leading dimensions, alignment) and cached.
+// algorithm chosen once per problem (shape, types, leading dimensions, alignment) by timing
+// cuBLASLt's top candidates on the first call, and cached.
 #pragma once
 
 #include <cublasLt.h>
@@ -38,6 +39,8 @@ class GemmPlanCache {
   const Plan& get(DeviceContext& ctx, const GemmProblem& p);
 
  private:
+  static int fastest(DeviceContext& ctx, const GemmProblem& p, const Plan& plan,
+                     const cublasLtMatmulHeuristicResult_t* results, int count);
   std::mutex mu_;
   std::map<std::string, std::unique_ptr<Plan>> plans_;
 };

@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "backend/plugin_abi.h"
+#include "core/error.h"
 #include "cuda_backend.h"
 
 namespace {
@@ -27,13 +28,18 @@ int device_count(char* err, size_t err_len) {
   return n;
 }
 
-loka::Backend* create(int index, const loka::BackendOptions* opts, char* err, size_t err_len) {
+loka::Backend* create(int index, const loka::BackendOptions* opts, char* err, size_t err_len,
+                      int* err_code) {
   try {
     return new loka::cuda::CudaBackend(index, opts ? *opts : loka::BackendOptions{});
+  } catch (const loka::Error& e) {
+    write(err, err_len, e.what());
+    if (err_code != nullptr) *err_code = static_cast<int>(e.code());
   } catch (const std::exception& e) {
     write(err, err_len, e.what());
-    return nullptr;
+    if (err_code != nullptr) *err_code = static_cast<int>(loka::ErrorCode::kInternal);
   }
+  return nullptr;
 }
 
 bool describe(int index, char* name, size_t name_len, loka::MemoryInfo* memory) {

@@ -58,9 +58,11 @@ tail -n 40 "$out/tests.log" >> "$report"
 endsection
 
 if [ "$sanitizer" = 1 ]; then
-  section "compute-sanitizer memcheck on the [cuda] tests and CUDA conformance"
+  # The out-of-memory test ([oom]) makes allocations fail on purpose, which memcheck
+  # reports as API errors: it runs in the plain test pass only.
+  section "compute-sanitizer memcheck on the [cuda] tests and CUDA conformance (less [oom])"
   compute-sanitizer --tool memcheck --leak-check full --error-exitcode 3 \
-    "$bin/loka_tests" "[cuda],[conformance]" > "$out/memcheck.log" 2>&1 || status=1
+    "$bin/loka_tests" "[cuda]~[oom],[conformance]" > "$out/memcheck.log" 2>&1 || status=1
   tail -n 15 "$out/memcheck.log" >> "$report"
   endsection
 fi

@@ -4,6 +4,7 @@
 // many splits; a prefill query gets few.
 #include <cmath>
 
+#include "attention_mma.h"
 #include "common.cuh"
 #include "cuda_check.h"
 #include "device_context.h"
@@ -15,6 +16,7 @@ namespace {
 constexpr int kWarps = 4;
 constexpr int kPerLane = 8;      // head sizes up to 32 * 8 = 256
 constexpr int kMaxHead = 32 * kPerLane;
+constexpr int64_t kMmaMinQueries = 16;  // fewer queries: the split-key kernel
 
 struct AttnArgs {
   const void* q;
@@ -139,13 +141,21 @@ void run_attention(const OpNode& n, DeviceContext& ctx) {
              dt_code(v.dtype()), q.dim(0), k.dim(0), q.dim(1), k.dim(1), q.dim(2), v.dim(2),
              p.scale, p.causal, 0, 0, nullptr};
   if (a.t == 0 || a.hq == 0) return;
-  // Enough blocks to fill the GPU: split the keys until (queries x heads x splits) covers
-  // a few waves, but keep at least 4 keys per warp.
+  // Prefill chunks on tensor cores when bf16 operands are acceptable.
+  const bool bf16_inputs = q.dtype() == DType::kBF16 && k.dtype() == DType::kBF16 &&
+                           v.dtype() == DType::kBF16;
+  if (a.t >= kMmaMinQueries && (p.low_precision || bf16_inputs) &&
+      attention_mma_supported(a.d, a.dv)) {
+    attention_mma({a.q, a.k, a.v, a.qdt, a.kdt, a.vdt, o.data(), dt_code(o.dtype()), a.t, a.s,
+                   a.hq, a.hkv, a.d, a.scale, a.causal},
+                  ctx.stream());
+    return;
+  }
+  // Keys per block: about 16 blocks per SM in all, and at least two keys per warp. A decode
+  // step (one query) gets many short splits: each warp's keys are sequential round trips.
   const int64_t rows = a.t * a.hq;
-  const int64_t want_blocks = int64_t(ctx.sm_count()) * 8;
-  int64_t splits = std::max<int64_t>(1, (want_blocks + rows - 1) / rows);
-  splits = std::min<int64_t>(splits, std::max<int64_t>(1, a.s / (kWarps * 4)));
-  a.split_len = (a.s + splits - 1) / splits;
+  const int64_t per_sm = int64_t(ctx.sm_count()) * 16;
+  a.split_len = std::max<int64_t>(2 * kWarps, (a.s * rows + per_sm - 1) / per_sm);
   a.splits = static_cast<int>((a.s + a.split_len - 1) / a.split_len);
   LOKA_CHECK(a.t <= 0x7fffffff && a.hq <= 65535 && a.splits <= 65535, ErrorCode::kUnsupported,
              "attention: too many queries, heads or key splits for one launch");

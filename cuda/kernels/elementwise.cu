@@ -33,15 +33,16 @@ __global__ void swiglu_kernel(const void* gate, int gdt, const void* up, int udt
 __global__ void gelu_kernel(const void* x, int xdt, void* out, int odt, int64_t n, bool tanh_approx) {
   for (int64_t i = blockIdx.x * int64_t(blockDim.x) + threadIdx.x; i < n;
        i += int64_t(gridDim.x) * blockDim.x) {
-    const float v = load_float(x, xdt, i);
-    float r;
+    // In double: 1 + erf(x) and 1 + tanh(u) lose float's precision for negative x.
+    const double v = load_float(x, xdt, i);
+    double r;
     if (tanh_approx) {
-      const float k = 0.7978845608028654f;  // sqrt(2 / pi)
-      r = 0.5f * v * (1.0f + tanhf(k * (v + 0.044715f * v * v * v)));
+      const double k = 0.7978845608028654;  // sqrt(2 / pi)
+      r = 0.5 * v * (1.0 + tanh(k * (v + 0.044715 * v * v * v)));
     } else {
-      r = 0.5f * v * (1.0f + erff(v * 0.7071067811865476f));
+      r = 0.5 * v * erfc(-v * 0.7071067811865476);
     }
-    store_float(out, odt, i, r);
+    store_float(out, odt, i, static_cast<float>(r));
   }
 }
 

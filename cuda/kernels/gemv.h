@@ -24,4 +24,7 @@ struct GemvArgs {
 
 void gemv(const GemvArgs& a, cudaStream_t stream);
 
+/// The same product with w stored [k, n] (row stride n): one thread per output column.
+void gemv_kn(const GemvArgs& a, cudaStream_t stream);
+
 }  // namespace loka::cuda

@@ -43,8 +43,8 @@ void product(DeviceContext& ctx, const Product& p, int64_t n, int64_t k, bool tb
     LOKA_CUDA(cudaMemsetAsync(p.c, 0, static_cast<size_t>(p.rows * n) * ce, ctx.stream()));
     return;
   }
-  if (tb && p.rows <= kGemvMaxRows) {
-    gemv({p.rows, n, k, p.a, at, p.b, bt, p.c, ct}, ctx.stream());
+  if (p.rows <= kGemvMaxRows) {
+    (tb ? gemv : gemv_kn)({p.rows, n, k, p.a, at, p.b, bt, p.c, ct}, ctx.stream());
     return;
   }
   // cuBLASLt multiplies operands of one dtype: round the activations to a 16-bit weight's
@@ -56,7 +56,14 @@ void product(DeviceContext& ctx, const Product& p, int64_t n, int64_t k, bool tb
     convert_buffer(p.a, at, converted.data(), bt, p.rows * k, ctx.stream());
     a = converted.data();
   }
-  gemm(ctx, {p.rows, n, k, tb, bt, ct, a, k, p.b, tb ? k : n, p.c, n});
+  // cuBLASLt writes f32 or the operands' own dtype; other outputs go through an f32 buffer.
+  if (ct == DType::kF32 || ct == bt) {
+    gemm(ctx, {p.rows, n, k, tb, bt, ct, a, k, p.b, tb ? k : n, p.c, n});
+    return;
+  }
+  Tensor wide = ctx.temp(DType::kF32, {p.rows, n});
+  gemm(ctx, {p.rows, n, k, tb, bt, DType::kF32, a, k, p.b, tb ? k : n, wide.data(), n});
+  convert_buffer(wide.data(), DType::kF32, p.c, ct, p.rows * n, ctx.stream());
 }
 
 void run_matmul(const OpNode& node, DeviceContext& ctx) {

@@ -10,15 +10,17 @@
 
 namespace loka {
 
-constexpr uint32_t kBackendPluginAbiVersion = 1;
+constexpr uint32_t kBackendPluginAbiVersion = 2;
 
 struct BackendPlugin {
   uint32_t abi_version;  // kBackendPluginAbiVersion of the build that made the plugin
   const char* name;      // "cuda"
   /// Devices present; on failure returns -1 and writes a reason into err.
   int (*device_count)(char* err, size_t err_len);
-  /// A backend for device `index`; returns null and writes a reason on failure.
-  Backend* (*create)(int index, const BackendOptions* opts, char* err, size_t err_len);
+  /// A backend for device `index`; returns null and writes a reason on failure, and the
+  /// ErrorCode of the failure (e.g. kOutOfMemory) into *err_code.
+  Backend* (*create)(int index, const BackendOptions* opts, char* err, size_t err_len,
+                     int* err_code);
   /// Human-readable device name and memory.
   bool (*describe)(int index, char* name, size_t name_len, MemoryInfo* memory);
 };

@@ -55,9 +55,11 @@ std::shared_ptr<Backend> create_backend(const Device& device, const BackendOptio
   LOKA_CHECK(device.index < count, ErrorCode::kNotFound,
         "device " + device.str() + " not found: " + std::to_string(count) + " CUDA device(s)");
   char err[512] = {0};
-  Backend* be = loaded.plugin->create(device.index, &opts, err, sizeof err);
+  int code = static_cast<int>(ErrorCode::kUnavailable);
+  Backend* be = loaded.plugin->create(device.index, &opts, err, sizeof err, &code);
   if (be == nullptr) {
-    throw Error(ErrorCode::kUnavailable, "cannot create backend for " + device.str() + ": " + err);
+    throw Error(static_cast<ErrorCode>(code),
+                "cannot create backend for " + device.str() + ": " + err);
   }
   return std::shared_ptr<Backend>(be);
 }

@@ -62,8 +62,11 @@ void LlamaFamily::attention_block(const LayerWeights& l, size_t layer, LlamaKvCa
 
   const Tensor attn = rows(s.attn, n);
   const Tensor attn3 = attn.reshape({n, h_.heads, h_.head_dim});
+  // A 16-bit model tolerates 16-bit attention inputs (the GPU's matrix units want them).
+  const bool low_precision = l.wq.dtype() == DType::kBF16 || l.wq.dtype() == DType::kF16;
   ops::attention(be, q3, cache.keys(layer).slice(0, 0, pos + n),
-                 cache.values(layer).slice(0, 0, pos + n), AttentionParams{}, &attn3);
+                 cache.values(layer).slice(0, 0, pos + n),
+                 AttentionParams{.low_precision = low_precision}, &attn3);
   const Tensor proj = rows(s.proj, n);
   ops::matmul(be, attn, l.wo, true, &proj);
   if (h_.o_bias) ops::add(be, proj, l.bo, &proj);

@@ -77,10 +77,7 @@ ModelInfo make_info(const std::string& path, const std::string& format, const Mo
 }
 
 std::shared_ptr<Backend> make_backend(const ModelLoadOptions& o) {
-  const Device dev = parse_device(o.device);
-  LOKA_CHECK(dev.type == DeviceType::kCpu, ErrorCode::kUnsupported,
-             "device '" + o.device + "': models run on the CPU only for now");
-  return create_backend(dev, {.threads = o.threads});
+  return create_backend(parse_device(o.device), {.threads = o.threads});
 }
 
 void report(const ModelLoadOptions& o, double fraction) {

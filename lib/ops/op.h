@@ -67,6 +67,9 @@ struct SoftmaxParams {
 struct AttentionParams {
   float scale = 0.0f;  // 0 = 1/sqrt(D)
   bool causal = true;  // query t sits at position S - T + t
+  // The backend may round q, k, v and the probabilities to bf16 for matrix units (f32
+  // accumulation): for models whose weights are 16-bit anyway. The CPU ignores it.
+  bool low_precision = false;
 };
 
 struct GeluParams {

@@ -85,6 +85,30 @@ TEST_CASE("conformance: attention variants", "[conformance][attention]") {
   }
 }
 
+TEST_CASE("conformance: attention allowed reduced precision (tensor cores)",
+          "[conformance][attention]") {
+  // low_precision lets a backend round q, k, v and the probabilities to bf16 (CUDA's
+  // prefill kernel on tensor cores does, from 16 queries up): bf16's tolerance on f32 data.
+  for (auto& be : conformance_backends()) {
+    for (const auto& [t, s] : std::vector<std::pair<int64_t, int64_t>>{{16, 16}, {64, 101}, {130, 130}}) {
+      for (int64_t d : {64, 128}) {
+        for (bool causal : {true, false}) {
+          const AttentionDims a{t, s, 8, 2, d, d};
+          const Inputs in = make_inputs(DType::kF32, DType::kF32, a, static_cast<uint64_t>(t + s + d), 1.5);
+          const double scale = 1.0 / std::sqrt(double(d));
+          const auto want = ref_attention(to_f64(*be, in.q), to_f64(*be, in.k), to_f64(*be, in.v),
+                                          a, scale, causal);
+          Tensor got = ops::attention(*be, to_backend(*be, in.q), to_backend(*be, in.k),
+                                      to_backend(*be, in.v),
+                                      AttentionParams{.causal = causal, .low_precision = true});
+          expect_close("attention_lowp", describe(a) + (causal ? " causal" : ""), DType::kF32, *be,
+                       to_f64(*be, got), want, tolerance_for(DType::kBF16));
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("conformance: attention over a strided KV cache view", "[conformance][attention]") {
   // K and V side by side in one [max_seq, 2, Hkv, D] cache; the first S
   // positions of each, as [S, Hkv, D] views with a row stride of 2 * Hkv * D.

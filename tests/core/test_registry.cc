@@ -55,11 +55,13 @@ TEST_CASE("a plugin library loads and creates backends", "[core][registry]") {
   char err[128] = {0};
   CHECK(p.plugin->device_count(err, sizeof err) == 2);
   BackendOptions opts;
-  std::unique_ptr<Backend> be(p.plugin->create(0, &opts, err, sizeof err));
+  int code = -1;
+  std::unique_ptr<Backend> be(p.plugin->create(0, &opts, err, sizeof err, &code));
   REQUIRE(be != nullptr);
   CHECK(be->name() == "cpu");
-  CHECK(p.plugin->create(1, &opts, err, sizeof err) == nullptr);
+  CHECK(p.plugin->create(1, &opts, err, sizeof err, &code) == nullptr);
   CHECK(std::string(err) == "fake device 1 is busy");
+  CHECK(code == static_cast<int>(ErrorCode::kUnavailable));
 }
 
 TEST_CASE("plugins with the wrong ABI or no entry point are refused", "[core][registry]") {

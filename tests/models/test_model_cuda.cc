@@ -93,13 +93,19 @@ TEST_CASE("cuda models: CPU and GPU agree on the demo model", "[models][cuda]") 
   CHECK(greedy(*gpu, prompt, 24) == greedy(*cpu, prompt, 24));
 }
 
-TEST_CASE("cuda models: a model that does not fit is an out-of-memory error", "[models][cuda]") {
+TEST_CASE("cuda models: a model that does not fit is an out-of-memory error", "[models][cuda][oom]") {
   SKIP_WITHOUT_CUDA();
   const std::string demo = std::string(LOKA_SOURCE_DIR) + "/examples/models/austen-6m";
   auto be = create_backend(Device{DeviceType::kCuda, 0});
-  // Leave less free memory than the demo model's weights need.
-  const uint64_t free_b = be->memory_info().free_bytes;
-  Tensor hog = be->alloc(DType::kU8, {static_cast<int64_t>(free_b - (4u << 20))});
+  // Take device memory until less than 4 MiB is left (far less than the demo model needs).
+  std::vector<Tensor> hog;
+  for (int64_t chunk : {int64_t(1) << 30, int64_t(64) << 20, int64_t(4) << 20}) {
+    try {
+      while (true) hog.push_back(be->alloc(DType::kU8, {chunk}));
+    } catch (const Error& e) {
+      REQUIRE(e.code() == ErrorCode::kOutOfMemory);
+    }
+  }
   try {
     Model::load(demo, {.device = "cuda:0"});
     FAIL("the model loaded into 4 MiB");
@@ -113,7 +119,7 @@ TEST_CASE("cuda models: a model that does not fit is an out-of-memory error", "[
   } catch (const Error& e) {
     CHECK(e.code() == ErrorCode::kOutOfMemory);
   }
-  hog = Tensor();
+  hog.clear();
   be.reset();
   CHECK_NOTHROW(Model::load(demo, {.device = "cuda:0"}));
 }

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "backend/plugin_abi.h"
+#include "core/error.h"
 #include "cpu/cpu_backend.h"
 
 #ifndef FAKE_ABI_VERSION
@@ -14,8 +15,10 @@ namespace {
 
 int device_count(char*, size_t) { return 2; }
 
-loka::Backend* create(int index, const loka::BackendOptions* opts, char* err, size_t err_len) {
+loka::Backend* create(int index, const loka::BackendOptions* opts, char* err, size_t err_len,
+                      int* err_code) {
   if (index != 0) {
+    *err_code = static_cast<int>(loka::ErrorCode::kUnavailable);
     std::snprintf(err, err_len, "fake device %d is busy", index);
     return nullptr;
   }
