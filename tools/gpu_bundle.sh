@@ -25,4 +25,5 @@ for dep in $(ldd "$out/bin/loka_tests" "$out/lib/libloka.so" | awk '/=> \//{prin
   esac
 done
 pwd > "$out/source_dir"  # the source path compiled into the tests
+git rev-parse --short HEAD > "$out/commit"
 du -sh "$out"

@@ -44,7 +44,7 @@ endsection() { printf '```\n' >> "$report"; }
 {
   echo "# loka GPU check — $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
-  echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "commit: $(cat "$prebuilt/commit" 2>/dev/null || git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 } > "$report"
 section "device"
 nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.sm --format=csv >> "$report" 2>&1

@@ -26,8 +26,10 @@ std::string default_model_path() {
   throw Error(ErrorCode::kNotFound, "the demo model austen-6m is not in " + tried + "; pass -m MODEL");
 }
 
-std::shared_ptr<Model> load_model(const std::string& path, int threads, const KeyArgs& key) {
+std::shared_ptr<Model> load_model(const std::string& path, int threads, const KeyArgs& key,
+                                  const std::string& device) {
   ModelLoadOptions options;
+  options.device = device;
   options.threads = threads;
   options.key = key_source(key);
   if (isatty(STDERR_FILENO)) {

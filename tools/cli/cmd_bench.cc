@@ -19,13 +19,14 @@ struct BenchArgs {
   int generate = 128;
   int repetitions = 3;
   int threads = 0;
+  std::string device = "cpu";
   KeyArgs key;
 };
 
 void run_bench(const BenchArgs& a) {
   LOKA_CHECK(a.prompt >= 1 && a.generate >= 1 && a.repetitions >= 1, ErrorCode::kInvalidArgument,
              "bench: -p, -n and -r must be at least 1");
-  auto model = load_model(a.model, a.threads, a.key);
+  auto model = load_model(a.model, a.threads, a.key, a.device);
   Generator gen(model, a.prompt + a.generate);
   std::mt19937 rng(1);
   std::uniform_int_distribution<int32_t> pick(0, model->tokenizer().vocab_size() - 1);
@@ -61,6 +62,7 @@ void add_bench_command(CLI::App& app) {
   c->add_option("-n,--gen-tokens", args->generate, "Tokens to decode")->capture_default_str();
   c->add_option("-r,--repetitions", args->repetitions, "Runs (the best is reported)")->capture_default_str();
   c->add_option("-t,--threads", args->threads, "CPU threads (0: all cores)")->capture_default_str();
+  c->add_option("-d,--device", args->device, "cpu, cuda or cuda:N")->capture_default_str();
   add_key_options(c, &args->key);
   c->callback([args] { run_bench(*args); });
 }

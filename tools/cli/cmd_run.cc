@@ -20,6 +20,7 @@ struct RunArgs {
   int n = 256;
   GenerateOptions options;
   int threads = 0;
+  std::string device = "cpu";
   KeyArgs key;
 };
 
@@ -60,7 +61,7 @@ void run(RunArgs& args) {
   LOKA_CHECK(args.chat != !args.prompt.empty(), ErrorCode::kInvalidArgument,
              "run: give either -p PROMPT or --chat");
   args.options.max_tokens = args.n;
-  Generator gen(load_model(args.model, args.threads, args.key));
+  Generator gen(load_model(args.model, args.threads, args.key, args.device));
   if (args.chat) return run_chat(gen, args.options);
   std::fwrite(args.prompt.data(), 1, args.prompt.size(), stdout);
   const GenerateResult r = gen.generate(std::string_view(args.prompt), args.options, print_piece);
@@ -91,6 +92,7 @@ void add_run_command(CLI::App& app) {
   c->add_option("--stop", args->options.stop, "Stop string (repeatable)");
   c->add_flag("--ignore-eos", args->options.ignore_eos, "Go on past end-of-sequence tokens");
   c->add_option("-t,--threads", args->threads, "CPU threads (0: all cores)")->capture_default_str();
+  c->add_option("-d,--device", args->device, "cpu, cuda or cuda:N")->capture_default_str();
   add_key_options(c, &args->key);
   c->callback([args] { run(*args); });
 }
