@@ -153,6 +153,7 @@ std::vector<std::string> unseal_model(const std::string& input, const std::strin
   if (!one) fs::create_directories(output);
   for (const ManifestEntry& e : u.files()) {
     const std::string path = one ? output : (fs::path(output) / e.name).string();
+    if (!one) fs::create_directories(fs::path(path).parent_path());  // names are checked relative paths
     Out out{std::fopen((path + ".partial").c_str(), "wb"), path + ".partial"};
     LOKA_CHECK(out.f != nullptr, ErrorCode::kIo, "cannot create '" + out.path + "'");
     const auto b = u.bytes(e);
