@@ -1,6 +1,7 @@
 // CudaBackend: memory, copies, and dispatch to the registered kernels.
 #include "cuda_backend.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "cuda_check.h"
@@ -92,6 +93,10 @@ bool CudaBackend::supports_op(const OpNode& node) const {
   const CudaKernel* k = find_cuda_kernel(node.kind);
   if (k == nullptr) return false;
   // Kernels see packed sources; ask about the node as they will see it.
+  const bool strided = std::any_of(node.src.begin(), node.src.end(), [](const Tensor& t) {
+    return t.defined() && !t.is_contiguous();
+  });
+  if (!strided) return k->supports(node);
   OpNode packed_view = node;
   for (Tensor& t : packed_view.src) {
     if (t.defined() && !t.is_contiguous()) {

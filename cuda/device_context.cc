@@ -56,10 +56,7 @@ DeviceContext::~DeviceContext() {
   if (error_) cudaFreeHost(error_);
   plans_.reset();  // its descriptors before the handle
   if (lt_) cublasLtDestroy(lt_);
-  if (stream_) {
-    cudaStreamSynchronize(stream_);
-    cudaStreamDestroy(stream_);
-  }
+  if (stream_) cudaStreamDestroy(stream_);
   if (pool_) cudaMemPoolDestroy(pool_);
 }
 

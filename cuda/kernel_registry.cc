@@ -6,10 +6,8 @@
 namespace loka::cuda {
 namespace {
 
-constexpr size_t kKinds = static_cast<size_t>(OpKind::kTopK) + 1;
-
-std::array<CudaKernel, kKinds>& table() {
-  static std::array<CudaKernel, kKinds> t{};
+std::array<CudaKernel, kOpKindCount>& table() {
+  static std::array<CudaKernel, kOpKindCount> t{};
   return t;
 }
 
@@ -17,7 +15,7 @@ std::array<CudaKernel, kKinds>& table() {
 
 const CudaKernel* find_cuda_kernel(OpKind kind) {
   const auto i = static_cast<size_t>(kind);
-  if (i >= kKinds || table()[i].run == nullptr) return nullptr;
+  if (i >= kOpKindCount || table()[i].run == nullptr) return nullptr;
   return &table()[i];
 }
 

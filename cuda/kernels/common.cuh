@@ -8,31 +8,9 @@
 
 #include <cstdint>
 
-#include "core/dtype.h"
-#include "core/error.h"
+#include "dtype_codes.h"
 
 namespace loka::cuda {
-
-/// dtype codes the kernels switch on (a uniform branch: no divergence).
-enum DtCode : int { kDtF32 = 0, kDtF16 = 1, kDtBF16 = 2, kDtF64 = 3, kDtI32 = 4, kDtI8 = 5 };
-
-inline int dt_code(DType t) {
-  switch (t) {
-    case DType::kF32: return kDtF32;
-    case DType::kF16: return kDtF16;
-    case DType::kBF16: return kDtBF16;
-    case DType::kF64: return kDtF64;
-    case DType::kI32: return kDtI32;
-    case DType::kI8: return kDtI8;
-    default:
-      throw Error(ErrorCode::kUnsupported,
-                  std::string("cuda: no kernels for dtype ") + std::string(dtype_name(t)));
-  }
-}
-
-inline bool is_f16ish_or_f32(DType t) {
-  return t == DType::kF32 || t == DType::kF16 || t == DType::kBF16;
-}
 
 __device__ __forceinline__ float load_float(const void* p, int dt, int64_t i) {
   switch (dt) {
@@ -77,29 +55,22 @@ __device__ __forceinline__ float warp_max(float v) {
   return v;
 }
 
-/// Sum over the block (blockDim.x a multiple of 32, <= 1024); every thread gets the result.
-__device__ __forceinline__ float block_sum(float v) {
+/// `warp_op` (warp_sum or warp_max) over the block (blockDim.x a multiple of 32, <= 1024),
+/// `identity` filling the unused warp slots; every thread gets the result.
+template <float (*warp_op)(float)>
+__device__ __forceinline__ float block_reduce(float v, float identity) {
   __shared__ float partial[32];
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-  v = warp_sum(v);
+  v = warp_op(v);
   __syncthreads();
   if (lane == 0) partial[warp] = v;
   __syncthreads();
   const int warps = blockDim.x >> 5;
-  v = lane < warps ? partial[lane] : 0.0f;
-  return warp_sum(v);
+  v = lane < warps ? partial[lane] : identity;
+  return warp_op(v);
 }
 
-__device__ __forceinline__ float block_max(float v) {
-  __shared__ float partial[32];
-  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-  v = warp_max(v);
-  __syncthreads();
-  if (lane == 0) partial[warp] = v;
-  __syncthreads();
-  const int warps = blockDim.x >> 5;
-  v = lane < warps ? partial[lane] : -INFINITY;
-  return warp_max(v);
-}
+__device__ __forceinline__ float block_sum(float v) { return block_reduce<warp_sum>(v, 0.0f); }
+__device__ __forceinline__ float block_max(float v) { return block_reduce<warp_max>(v, -INFINITY); }
 
 }  // namespace loka::cuda

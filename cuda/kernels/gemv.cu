@@ -11,29 +11,28 @@ namespace {
 
 constexpr int kWarpsPerBlock = 8;  // scalar kernel: one warp per column
 
+__device__ __forceinline__ float2 pair_to_float2(__nv_bfloat162 v) { return __bfloat1622float2(v); }
+__device__ __forceinline__ float2 pair_to_float2(__half2 v) { return __half22float2(v); }
+
 template <typename W>
-struct WeightVec;  // 16 bytes of weights as floats
+struct Pair;  // the two-element vector type of a 16-bit dtype
 template <>
-struct WeightVec<__nv_bfloat16> {
-  static constexpr int kElems = 8;
-  __device__ static void to_float(const uint4& r, float* f) {
-    const auto* h = reinterpret_cast<const __nv_bfloat162*>(&r);
-#pragma unroll
-    for (int i = 0; i < 4; ++i) {
-      const float2 v = __bfloat1622float2(h[i]);
-      f[2 * i] = v.x;
-      f[2 * i + 1] = v.y;
-    }
-  }
+struct Pair<__nv_bfloat16> {
+  using type = __nv_bfloat162;
 };
 template <>
-struct WeightVec<__half> {
+struct Pair<__half> {
+  using type = __half2;
+};
+
+template <typename W>
+struct WeightVec {  // 16 bytes of 16-bit weights as floats
   static constexpr int kElems = 8;
   __device__ static void to_float(const uint4& r, float* f) {
-    const auto* h = reinterpret_cast<const __half2*>(&r);
+    const auto* h = reinterpret_cast<const typename Pair<W>::type*>(&r);
 #pragma unroll
     for (int i = 0; i < 4; ++i) {
-      const float2 v = __half22float2(h[i]);
+      const float2 v = pair_to_float2(h[i]);
       f[2 * i] = v.x;
       f[2 * i + 1] = v.y;
     }

@@ -7,6 +7,7 @@
 #include "convert.h"
 #include "cuda_check.h"
 #include "device_context.h"
+#include "dtype_codes.h"
 #include "gemm_cublaslt.h"
 #include "gemv.h"
 #include "kernel_registry.h"
@@ -14,14 +15,12 @@
 namespace loka::cuda {
 namespace {
 
-bool is_float(DType t) { return t == DType::kF32 || t == DType::kF16 || t == DType::kBF16; }
-
 bool supports_matmul(const OpNode& n) {
   if (n.src.size() != 2 || n.dst.size() != 1 || !std::holds_alternative<MatMulParams>(n.params)) {
     return false;
   }
   const Tensor &a = n.src[0], &b = n.src[1], &c = n.dst[0];
-  if (!is_float(a.dtype()) || !is_float(b.dtype()) || !is_float(c.dtype())) return false;
+  if (!is_f16ish_or_f32(a.dtype()) || !is_f16ish_or_f32(b.dtype()) || !is_f16ish_or_f32(c.dtype())) return false;
   if (a.ndim() < 2 || b.ndim() < 2 || b.ndim() > a.ndim() || c.ndim() != a.ndim()) return false;
   const bool tb = std::get<MatMulParams>(n.params).transpose_b;
   const int64_t k = a.dim(-1), n_out = tb ? b.dim(-2) : b.dim(-1);

@@ -21,7 +21,6 @@ struct RopeArgs {
   int odt;
   const int32_t* positions;
   int64_t n_positions;
-  int64_t rows;  // tokens (x's leading dims)
   int64_t heads, head_dim, half;
   bool neox;
   float scale;
@@ -91,7 +90,6 @@ void run_rope(const OpNode& n, DeviceContext& ctx) {
   a.odt = dt_code(out.dtype());
   a.positions = pos.data_as<const int32_t>();
   a.n_positions = pos.numel();
-  a.rows = rows;
   a.heads = heads;
   a.head_dim = dh;
   a.half = static_cast<int64_t>(inv_freq.size());

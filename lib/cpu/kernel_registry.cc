@@ -6,8 +6,6 @@
 namespace loka::cpu {
 namespace {
 
-constexpr size_t kOpKindCount = static_cast<size_t>(OpKind::kTopK) + 1;
-
 std::array<CpuKernel, kOpKindCount>& table() {
   static std::array<CpuKernel, kOpKindCount> t{};
   return t;

@@ -2,7 +2,6 @@
 #include "models/weights_upload.h"
 
 #include <map>
-#include <set>
 
 namespace loka {
 namespace {
@@ -37,16 +36,6 @@ LlamaWeights upload_llama_weights(const LlamaWeights& w, Backend& be) {
     t = d;
   });
   return out;
-}
-
-uint64_t llama_weight_bytes(const LlamaWeights& w) {
-  LlamaWeights copy = w;
-  std::set<const void*> seen;
-  uint64_t bytes = 0;
-  for_each_tensor(copy, [&](Tensor& t) {
-    if (t.defined() && seen.insert(t.data()).second) bytes += t.nbytes();
-  });
-  return bytes;
 }
 
 }  // namespace loka

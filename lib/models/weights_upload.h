@@ -11,7 +11,4 @@ namespace loka {
 /// what was copied so far is freed.
 LlamaWeights upload_llama_weights(const LlamaWeights& w, Backend& be);
 
-/// Bytes of every defined tensor of `w`, a shared one counted once.
-uint64_t llama_weight_bytes(const LlamaWeights& w);
-
 }  // namespace loka

@@ -2,6 +2,7 @@
 // folder build and validate nodes; backends execute them.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -26,6 +27,8 @@ enum class OpKind {
   kArgmax,     // src: x[..., N]; dst: i32[...]
   kTopK,       // src: x[..., N]; dst: values[..., k] (x's dtype), indices i32[..., k]; descending
 };
+/// Number of op kinds (the size of a backend's kernel table); kTopK is the last.
+constexpr size_t kOpKindCount = static_cast<size_t>(OpKind::kTopK) + 1;
 
 const char* op_name(OpKind kind);
 
