@@ -8,11 +8,27 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "backend/registry.h"
 #include "formats/safetensors.h"
+#include "ops/argmax.h"
 
 namespace loka::model_test {
 
 namespace fs = std::filesystem;
+
+std::vector<int32_t> greedy_tokens(Model& m, const std::vector<int32_t>& prompt, size_t count) {
+  static const auto cpu = create_backend(Device{}, {.threads = 2});
+  const auto argmax_last = [](const Tensor& logits) {
+    return ops::argmax(*cpu, logits.slice(0, logits.dim(0) - 1, logits.dim(0))).data_as<int32_t>()[0];
+  };
+  auto cache = m.new_cache(static_cast<int64_t>(prompt.size() + count));
+  std::vector<int32_t> out{argmax_last(m.forward(prompt, *cache))};
+  while (out.size() < count) {
+    const int32_t t = out.back();
+    out.push_back(argmax_last(m.forward({&t, 1}, *cache)));
+  }
+  return out;
+}
 
 std::vector<std::string> fixture_dirs() {
   std::vector<std::string> out;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/tensor.h"
+#include "models/model.h"
 
 namespace loka::model_test {
 
@@ -22,6 +23,9 @@ struct Reference {
   Tensor logits;  // f32 [T, V]
 };
 Reference load_reference(const std::string& dir);
+
+/// `count` tokens by greedy decoding after `prompt` (argmax of the last row, on the CPU).
+std::vector<int32_t> greedy_tokens(Model& m, const std::vector<int32_t>& prompt, size_t count);
 
 /// max |got - want| over all elements, and max(want) - min(want); both f32 [T, V].
 double max_abs_diff(const Tensor& got, const Tensor& want);

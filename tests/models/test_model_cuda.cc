@@ -8,7 +8,6 @@
 #include "core/error.h"
 #include "models/model.h"
 #include "models/model_test_util.h"
-#include "ops/argmax.h"
 #include "test_util.h"
 
 using namespace loka;
@@ -36,22 +35,6 @@ uint64_t device_free_bytes() {
   return 0;
 }
 
-int32_t argmax_last(const Tensor& logits) {
-  static auto cpu = create_backend(Device{}, {.threads = 2});
-  const Tensor last = logits.slice(0, logits.dim(0) - 1, logits.dim(0));
-  return ops::argmax(*cpu, last).data_as<int32_t>()[0];
-}
-
-std::vector<int32_t> greedy(Model& m, const std::vector<int32_t>& prompt, size_t count) {
-  auto cache = m.new_cache(static_cast<int64_t>(prompt.size() + count));
-  std::vector<int32_t> out{argmax_last(m.forward(prompt, *cache))};
-  while (out.size() < count) {
-    const int32_t t = out.back();
-    out.push_back(argmax_last(m.forward({&t, 1}, *cache)));
-  }
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("cuda models: every fixture matches transformers (safetensors and GGUF)",
@@ -71,7 +54,7 @@ TEST_CASE("cuda models: every fixture matches transformers (safetensors and GGUF
         WARN(path << " on cuda:0: max abs logit error " << err << " (" << err / range
                   << " of the range)");
         CHECK(err <= 1e-4 * range);
-        CHECK(greedy(*model, ref.input_ids, ref.greedy_ids.size()) == ref.greedy_ids);
+        CHECK(greedy_tokens(*model, ref.input_ids, ref.greedy_ids.size()) == ref.greedy_ids);
       }
     }
   }
@@ -90,7 +73,7 @@ TEST_CASE("cuda models: CPU and GPU agree on the demo model", "[models][cuda]") 
                                                        << " of the range)");
   // BF16 weights on both; the GPU rounds prefill activations to BF16 for its GEMMs.
   CHECK(err <= 2e-2 * range);
-  CHECK(greedy(*gpu, prompt, 24) == greedy(*cpu, prompt, 24));
+  CHECK(greedy_tokens(*gpu, prompt, 24) == greedy_tokens(*cpu, prompt, 24));
 }
 
 TEST_CASE("cuda models: a model that does not fit is an out-of-memory error", "[models][cuda][oom]") {

@@ -8,7 +8,6 @@
 #include "core/error.h"
 #include "models/model.h"
 #include "models/model_test_util.h"
-#include "ops/argmax.h"
 #include "ops/convert.h"
 
 using namespace loka;
@@ -22,21 +21,6 @@ constexpr double kF32Tolerance = 1e-4;
 std::shared_ptr<Backend> cpu() {
   static auto be = create_backend(Device{}, {.threads = 2});
   return be;
-}
-
-int32_t argmax_last(const Tensor& logits) {
-  const Tensor last = logits.slice(0, logits.dim(0) - 1, logits.dim(0));
-  return ops::argmax(*cpu(), last).data_as<int32_t>()[0];
-}
-
-std::vector<int32_t> greedy(Model& m, const std::vector<int32_t>& prompt, size_t count) {
-  auto cache = m.new_cache(static_cast<int64_t>(prompt.size() + count));
-  std::vector<int32_t> out{argmax_last(m.forward(prompt, *cache))};
-  while (out.size() < count) {
-    const int32_t t = out.back();
-    out.push_back(argmax_last(m.forward({&t, 1}, *cache)));
-  }
-  return out;
 }
 
 Tensor concat_rows(const Tensor& a, const Tensor& b) {
@@ -76,7 +60,7 @@ TEST_CASE("models: every fixture matches transformers (logits, greedy, chunked p
       CHECK(err <= kF32Tolerance * range);
       WARN(name << ": max abs logit error " << err << " (" << err / range << " of the range)");
 
-      CHECK(greedy(*model, ref.input_ids, ref.greedy_ids.size()) == ref.greedy_ids);
+      CHECK(greedy_tokens(*model, ref.input_ids, ref.greedy_ids.size()) == ref.greedy_ids);
 
       // Prompt in two chunks: the second attends to the first through the cache.
       auto chunked = model->new_cache();
