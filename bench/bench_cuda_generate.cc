@@ -11,6 +11,7 @@
 
 #include "backend/registry.h"
 #include "core/error.h"
+#include "token_cost.h"
 #include "models/model.h"
 #include "ops/argmax.h"
 #include "ops/matmul.h"
@@ -93,11 +94,8 @@ int main(int argc, char** argv) {
     auto model = loka::Model::load(argv[1], {.device = device});
     const double load_s = seconds_since(t0);
     const loka::ModelInfo& info = model->info();
-    const double bpe = info.weight_dtype == "f32" ? 4 : 2;
-    const double embed = double(info.vocab_size) * info.hidden_size;
-    const double streamed = info.parameters - (info.tied_embeddings ? 0.0 : embed);
-    const double bytes_per_token = streamed * bpe;
-    const double flops_per_token = 2.0 * streamed;
+    const loka::bench::TokenCost cost = loka::bench::token_cost(info);
+    const double bytes_per_token = cost.bytes_per_token, flops_per_token = cost.flops_per_token;
 
     std::mt19937 rng(42);
     std::uniform_int_distribution<int32_t> pick(0, static_cast<int32_t>(info.vocab_size - 1));
@@ -137,14 +135,14 @@ int main(int argc, char** argv) {
     std::printf("roofline: device copy %.2f TB/s (read + write), BF16 GEMM 8192^3 %.0f TFLOP/s\n",
                 copy, peak);
     std::printf("load: %.2f s = %.2f GB/s of weights\n", load_s,
-                info.parameters * bpe / load_s * 1e-9);
+                cost.weight_bytes / load_s * 1e-9);
     std::printf("prefill %d tokens: %.0f tokens/s = %.3f of the GEMM limit (%.0f tokens/s); "
                 "time to first token %.1f ms\n",
                 prompt, prefill_tps, prefill_tps / prefill_limit, prefill_limit, best_ttft * 1e3);
     std::printf("decode %d tokens: %.1f tokens/s = %.3f of the bandwidth limit (%.1f tokens/s)\n",
                 gen, decode_tps, decode_tps / decode_limit, decode_limit);
     std::printf("peak device memory: %.2f GiB (weights %.2f GiB)\n",
-                double(free_start - min_free) / (1u << 30), info.parameters * bpe / (1u << 30));
+                double(free_start - min_free) / (1u << 30), cost.weight_bytes / (1u << 30));
   } catch (const loka::Error& e) {
     std::fprintf(stderr, "bench_cuda_generate: %s\n", e.what());
     return 1;

@@ -12,6 +12,7 @@
 #include "core/dtype.h"
 #include "core/error.h"
 #include "models/model.h"
+#include "token_cost.h"
 #include "roofline.h"
 
 namespace {
@@ -20,12 +21,6 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-double weight_bytes_per_element(const std::string& dtype) {
-  if (dtype == "f32") return 4;
-  if (dtype == "f16" || dtype == "bf16") return 2;
-  throw loka::Error(loka::ErrorCode::kUnsupported, "bench_generate: weight dtype " + dtype);
 }
 
 }  // namespace
@@ -44,12 +39,8 @@ int main(int argc, char** argv) {
     opts.threads = roof.threads;
     auto model = loka::Model::load(argv[1], opts);
     const loka::ModelInfo& info = model->info();
-    // Decode reads every weight once per token except the embedding table (one row),
-    // unless the table is also the output matrix.
-    const double embed = static_cast<double>(info.vocab_size) * info.hidden_size;
-    const double streamed = info.parameters - (info.tied_embeddings ? 0.0 : embed);
-    const double bytes_per_token = streamed * weight_bytes_per_element(info.weight_dtype);
-    const double flops_per_token = 2.0 * streamed;
+    const loka::bench::TokenCost cost = loka::bench::token_cost(info);
+    const double bytes_per_token = cost.bytes_per_token, flops_per_token = cost.flops_per_token;
 
     std::mt19937 rng(42);
     std::uniform_int_distribution<int32_t> pick(0, static_cast<int32_t>(info.vocab_size - 1));

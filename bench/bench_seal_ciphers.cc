@@ -4,8 +4,6 @@
 // loka's other dependencies:
 //   c++ -O3 -std=c++20 -Ilib bench/bench_seal_ciphers.cc lib/seal/seal_header.cc \
 //       lib/seal/seal_crypto.cc lib/seal/sm4_fast.cc lib/core/error.cc -lcrypto -pthread
-#include <openssl/evp.h>
-
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -13,7 +11,7 @@
 #include <vector>
 
 #include "seal/seal_crypto.h"
-#include "seal/sm4_fast.h"
+#include "seal_cipher_rates.h"
 
 using namespace loka::seal;
 
@@ -31,30 +29,9 @@ int main(int argc, char** argv) {
   const size_t n = size_t{4} << 20;
   const int per_thread = argc > 1 ? std::atoi(argv[1]) : 16;  // chunks per thread
   const unsigned hw = std::thread::hardware_concurrency();
-  std::vector<uint8_t> in(n, 7), out(n + 64);
-  uint8_t key[32] = {1}, iv[16] = {2}, tag[32];
-  const auto evp = [&](const EVP_CIPHER* c) {
-    EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
-    int len = 0;
-    EVP_EncryptInit_ex(ctx, c, nullptr, key, iv);
-    EVP_EncryptUpdate(ctx, out.data(), &len, in.data(), static_cast<int>(n));
-    EVP_CIPHER_CTX_free(ctx);
-  };
-  const auto mbps = [&](const std::function<void()>& f) {
-    double best = 1e30;
-    for (int r = 0; r < 5; ++r) best = std::min(best, seconds(f));
-    return n / best / 1e6;
-  };
-  std::printf("%u hardware threads; one thread, 4 MiB (MB/s):\n", hw);
-  std::printf("  OpenSSL EVP sm4-ctr      %8.1f\n", mbps([&] { evp(EVP_sm4_ctr()); }));
-  if (sm4_fast_available()) {
-    std::printf("  loka sm4_ctr_xor         %8.1f\n", mbps([&] { sm4_ctr_xor(key, iv, in.data(), out.data(), n); }));
-  }
-  std::printf("  OpenSSL EVP sm3          %8.1f\n", mbps([&] {
-                unsigned int len = 0;
-                EVP_Digest(in.data(), n, tag, &len, EVP_sm3(), nullptr);
-              }));
-  std::printf("  OpenSSL EVP aes-256-gcm  %8.1f\n", mbps([&] { evp(EVP_aes_256_gcm()); }));
+  std::printf("%u hardware threads\n", hw);
+  loka::bench::print_cipher_rates_per_core(n);
+  const std::vector<uint8_t> in(n, 7);
 
   std::printf("\nopen_chunk (verify + decrypt), GB/s over all threads:\n%-8s", "threads");
   for (Suite s : {Suite::kAes256Gcm, Suite::kSm4CtrHmacSm3}) std::printf(" %18s", suite_name(s));

@@ -5,8 +5,6 @@
 //   /tmp/bench-1b-f16, the 1.5B model of tools/make_bench_model.py)
 // Load time = Model::load + one decode step (so that mmap'd weights are paged in too), page
 // cache warm, best of REPS. Sealed containers are written to WORK_DIR and removed at the end.
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -17,10 +15,9 @@
 #include <vector>
 
 #include "models/model.h"
-#include "seal/seal_crypto.h"
+#include "seal_cipher_rates.h"
 #include "seal/seal_writer.h"
 #include "seal/sealed_file.h"
-#include "seal/sm4_fast.h"
 
 using namespace loka;
 using Clock = std::chrono::steady_clock;
@@ -48,48 +45,6 @@ double load_once(const std::string& path, ModelLoadOptions o) {
   });
 }
 
-// MB/s of one thread running `f` over a `n`-byte buffer.
-double mbps(size_t n, int reps, const std::function<void()>& f) { return n / best_of(reps, f) / 1e6; }
-
-void cipher_throughput() {
-  const size_t n = size_t{4} << 20;  // one default chunk
-  std::vector<uint8_t> in(n, 7), out(n + 64);
-  uint8_t key[32] = {1}, iv[16] = {2}, tag[32];
-  const auto evp = [&](const EVP_CIPHER* c) {
-    EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
-    int len = 0;
-    EVP_EncryptInit_ex(ctx, c, nullptr, key, iv);
-    EVP_EncryptUpdate(ctx, out.data(), &len, in.data(), static_cast<int>(n));
-    EVP_EncryptFinal_ex(ctx, out.data() + len, &len);
-    EVP_CIPHER_CTX_free(ctx);
-  };
-  const auto sm3 = [&] {
-    unsigned int len = 0;
-    EVP_Digest(in.data(), n, tag, &len, EVP_sm3(), nullptr);
-  };
-  std::printf("\nper-core throughput, one thread, 4 MiB buffers (MB/s):\n");
-  std::printf("  OpenSSL EVP sm4-ctr            %8.1f\n", mbps(n, 5, [&] { evp(EVP_sm4_ctr()); }));
-  if (seal::sm4_fast_available()) {
-    std::printf("  loka sm4_ctr_xor (AES-NI sbox) %8.1f\n",
-                mbps(n, 5, [&] { seal::sm4_ctr_xor(key, iv, in.data(), out.data(), n); }));
-  }
-  std::printf("  OpenSSL EVP sm3 (digest)       %8.1f\n", mbps(n, 5, sm3));
-  std::printf("  OpenSSL EVP aes-256-gcm        %8.1f\n", mbps(n, 5, [&] { evp(EVP_aes_256_gcm()); }));
-  for (seal::Suite s : {seal::Suite::kSm4CtrHmacSm3, seal::Suite::kAes256Gcm}) {
-    seal::Header h;
-    h.suite = s;
-    h.payload_size = n;
-    h.chunk_count = 1;
-    seal::encode(h);
-    std::vector<uint8_t> master(32, 3);
-    const seal::FileKeys k = seal::derive_keys(h, master);
-    seal::seal_chunk(h, k, 0, in, out.data(), tag);
-    std::vector<uint8_t> plain(n);
-    std::printf("  loka open_chunk %-16s %8.1f  (authenticate + decrypt)\n", seal::suite_name(s),
-                mbps(n, 5, [&] { seal::open_chunk(h, k, 0, std::span(out.data(), n), tag, plain.data(), "bench"); }));
-  }
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -98,7 +53,8 @@ int main(int argc, char** argv) {
   const std::string work = argc > 2 ? argv[2] : "/tmp/loka-bench-sealed";
   const int reps = argc > 3 ? std::atoi(argv[3]) : 3;
   const unsigned cores = std::thread::hardware_concurrency();
-  cipher_throughput();
+  std::printf("\n");
+  bench::print_cipher_rates_per_core(size_t{4} << 20);  // one default chunk
   if (!fs::exists(model)) {
     std::printf("\n%s not found: load times skipped (make it with tools/make_bench_model.py)\n", model.c_str());
     return 0;
