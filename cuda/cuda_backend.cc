@@ -112,8 +112,7 @@ OpNode CudaBackend::prepared(const OpNode& node) {
     if (!t.defined()) continue;
     if (t.device().is_host()) {
       Tensor d = device_tensor(ctx_, t.dtype(), t.shape());
-      const Tensor packed = t.is_contiguous() ? t : t.contiguous();
-      ctx_->upload(d.data(), packed.data(), d.nbytes());
+      copy_impl(t, d, false);
       t = d;
     } else if (!t.is_contiguous()) {
       t = pack_contiguous(ctx_, t);
