@@ -42,14 +42,32 @@ loka_status* guard(F&& f) noexcept {
   }
 }
 
+/// The `struct_size` bytes of a caller's struct that this library knows, filled from `value`
+/// (struct_size kept): never a byte past what the caller said it has.
+template <class T>
+void write_prefix(T* out, size_t struct_size, T value) {
+  value.struct_size = struct_size;
+  std::memcpy(static_cast<void*>(out), &value, std::min(struct_size, sizeof(T)));
+}
+
+/// The error for a struct_size too small to hold even the struct_size field.
+[[noreturn]] void throw_struct_size(const char* function, const char* what, size_t struct_size);
+
+/// loka_*_params_init: the defaults into the caller's struct of its own header's size.
+template <class T>
+void init_params(T* out, size_t struct_size, const T& defaults, const char* function) {
+  require(out != nullptr, function, "params is NULL");
+  if (struct_size < sizeof(size_t)) throw_struct_size(function, "struct_size", struct_size);
+  write_prefix(out, struct_size, defaults);
+}
+
 /// The caller's params over the defaults: a caller built against an older loka.h passes a
 /// smaller struct_size and gets defaults for the fields it does not know.
 template <class T>
-T read_params(const T* given, void (*defaults)(T*), const char* function) {
-  T out;
-  defaults(&out);
+T read_params(const T* given, const T& defaults, const char* function) {
+  T out = defaults;
   if (given == nullptr) return out;
-  require(given->struct_size >= sizeof(size_t), function, "params->struct_size is not set");
+  if (given->struct_size < sizeof(size_t)) throw_struct_size(function, "params->struct_size", given->struct_size);
   std::memcpy(static_cast<void*>(&out), given, std::min(given->struct_size, sizeof(T)));
   out.struct_size = sizeof(T);
   return out;
@@ -57,10 +75,9 @@ T read_params(const T* given, void (*defaults)(T*), const char* function) {
 
 /// Writes the first struct_size bytes of `value` into the caller's `out` (struct_size kept).
 template <class T>
-void write_struct(T* out, T value, const char* function) {
-  require(out->struct_size >= sizeof(size_t), function, "struct_size of the output is not set");
-  value.struct_size = out->struct_size;
-  std::memcpy(static_cast<void*>(out), &value, std::min(out->struct_size, sizeof(T)));
+void write_struct(T* out, const T& value, const char* function) {
+  if (out->struct_size < sizeof(size_t)) throw_struct_size(function, "struct_size of the output", out->struct_size);
+  write_prefix(out, out->struct_size, value);
 }
 
 }  // namespace loka::capi

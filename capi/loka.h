@@ -17,6 +17,16 @@ extern "C" {
 
 #define LOKA_ABI_VERSION 1
 
+/* Marks v1 functions kept exported for binaries built before their replacement; new code
+ * should not call them. Define LOKA_ALLOW_DEPRECATED to silence the warning. */
+#if defined(LOKA_ALLOW_DEPRECATED)
+#define LOKA_DEPRECATED(msg)
+#elif defined(_MSC_VER)
+#define LOKA_DEPRECATED(msg) __declspec(deprecated(msg))
+#else
+#define LOKA_DEPRECATED(msg) __attribute__((deprecated(msg)))
+#endif
+
 /* ---- Status ------------------------------------------------------------------------------
  * Every fallible call returns a loka_status*: NULL means success; otherwise the caller owns
  * the status and frees it with loka_status_free(). No C++ exception crosses this boundary. */
@@ -61,7 +71,23 @@ typedef void (*loka_progress_fn)(double fraction, void* user_data);
  * the loading thread; `key` is wiped after use. */
 typedef int32_t (*loka_key_fn)(const char* key_id, uint8_t* key, size_t key_len, void* user_data);
 
-/* Fields are only ever added at the end; set struct_size = sizeof(loka_model_params). */
+/* ---- Versioned params structs -----------------------------------------------------------
+ * loka_model_params, loka_session_params and loka_generate_params start with struct_size and
+ * only ever grow at the end. Initialize one with its init function and the size of the struct
+ * YOUR header declares, best through the macros:
+ *
+ *   loka_generate_params p;
+ *   loka_status* st = LOKA_GENERATE_PARAMS_INIT(&p);   (NULL: p holds the defaults)
+ *
+ * The library writes min(struct_size, its own size) bytes (never a byte past struct_size) and
+ * sets p.struct_size = struct_size; a call that reads the struct takes the defaults for the
+ * fields past the caller's struct_size. So a program built against an older loka.h works
+ * with a newer library, and one built against a newer loka.h with an older library (which
+ * ignores the fields it does not know). The init functions (added after v1, replacing the
+ * *_params_default ones) fail with LOKA_INVALID_ARGUMENT for NULL, or a struct_size smaller
+ * than the struct_size field itself. */
+
+/* Fields are only ever added at the end. */
 typedef struct loka_model_params {
   size_t struct_size;
   const char* device;            /* "cpu" (default when NULL) or "cuda:N" */
@@ -78,8 +104,13 @@ typedef struct loka_model_params {
   const char* passphrase;        /* may be NULL: derived with the file's KDF (scrypt/PBKDF2) */
 } loka_model_params;
 
-/* Fills *params with the defaults (struct_size included). */
-LOKA_API void loka_model_params_default(loka_model_params* params);
+/* Fills the first struct_size bytes of *params with the defaults; see above. */
+LOKA_API loka_status* loka_model_params_init(loka_model_params* params, size_t struct_size);
+#define LOKA_MODEL_PARAMS_INIT(p) loka_model_params_init((p), sizeof(*(p)))
+/* Deprecated: writes the library's sizeof(loka_model_params) bytes, which overruns the struct
+ * of a caller built against an older, smaller loka.h. Use loka_model_params_init(). */
+LOKA_API LOKA_DEPRECATED("use LOKA_MODEL_PARAMS_INIT / loka_model_params_init")
+void loka_model_params_default(loka_model_params* params);
 
 /* Loads a Hugging Face folder, a GGUF file, or a sealed container of either (with a key
  * source in params). params may be NULL (defaults). On success
@@ -133,7 +164,12 @@ typedef struct loka_session_params {
   int64_t context_length;  /* tokens the session holds; 0 = the model's context length */
 } loka_session_params;
 
-LOKA_API void loka_session_params_default(loka_session_params* params);
+/* Fills the first struct_size bytes of *params with the defaults (see loka_model_params). */
+LOKA_API loka_status* loka_session_params_init(loka_session_params* params, size_t struct_size);
+#define LOKA_SESSION_PARAMS_INIT(p) loka_session_params_init((p), sizeof(*(p)))
+/* Deprecated like loka_model_params_default: use loka_session_params_init(). */
+LOKA_API LOKA_DEPRECATED("use LOKA_SESSION_PARAMS_INIT / loka_session_params_init")
+void loka_session_params_default(loka_session_params* params);
 /* params may be NULL. The caller frees *out_session with loka_session_free(). */
 LOKA_API loka_status* loka_session_create(loka_model* model, const loka_session_params* params,
                                           loka_session** out_session);
@@ -164,7 +200,12 @@ typedef struct loka_generate_params {
   int32_t ignore_eos;
 } loka_generate_params;
 
-LOKA_API void loka_generate_params_default(loka_generate_params* params);
+/* Fills the first struct_size bytes of *params with the defaults (see loka_model_params). */
+LOKA_API loka_status* loka_generate_params_init(loka_generate_params* params, size_t struct_size);
+#define LOKA_GENERATE_PARAMS_INIT(p) loka_generate_params_init((p), sizeof(*(p)))
+/* Deprecated like loka_model_params_default: use loka_generate_params_init(). */
+LOKA_API LOKA_DEPRECATED("use LOKA_GENERATE_PARAMS_INIT / loka_generate_params_init")
+void loka_generate_params_default(loka_generate_params* params);
 
 typedef enum loka_stop_reason {
   LOKA_STOP_EOS = 0,

@@ -9,8 +9,31 @@ using loka::capi::require;
 
 namespace {
 
+loka_session_params session_defaults() {
+  loka_session_params p{};
+  p.struct_size = sizeof(loka_session_params);
+  return p;
+}
+
+loka_generate_params generate_defaults() {
+  const loka::api::GenerateParams d;
+  loka_generate_params p{};
+  p.struct_size = sizeof(loka_generate_params);
+  p.max_tokens = d.max_tokens;
+  p.temperature = d.sampling.temperature;
+  p.top_k = d.sampling.top_k;
+  p.top_p = d.sampling.top_p;
+  p.min_p = d.sampling.min_p;
+  p.repeat_penalty = d.sampling.repeat_penalty;
+  p.presence_penalty = d.sampling.presence_penalty;
+  p.frequency_penalty = d.sampling.frequency_penalty;
+  p.penalty_last_n = d.sampling.penalty_last_n;
+  p.seed = d.sampling.seed;
+  return p;
+}
+
 loka::api::GenerateParams to_params(const loka_generate_params* given, const char* function) {
-  const loka_generate_params p = loka::capi::read_params(given, loka_generate_params_default, function);
+  const loka_generate_params p = loka::capi::read_params(given, generate_defaults(), function);
   loka::api::GenerateParams out;
   out.max_tokens = p.max_tokens;
   out.ignore_eos = p.ignore_eos != 0;
@@ -53,10 +76,14 @@ void check_stats_arg(const loka_stats* out, const char* function) {
 
 extern "C" {
 
+loka_status* loka_session_params_init(loka_session_params* params, size_t struct_size) {
+  return guard([&] {
+    loka::capi::init_params(params, struct_size, session_defaults(), "loka_session_params_init");
+  });
+}
+
 void loka_session_params_default(loka_session_params* params) {
-  if (params == nullptr) return;
-  *params = {};
-  params->struct_size = sizeof(loka_session_params);
+  if (params != nullptr) *params = session_defaults();
 }
 
 loka_status* loka_session_create(loka_model* model, const loka_session_params* params, loka_session** out_session) {
@@ -65,7 +92,7 @@ loka_status* loka_session_create(loka_model* model, const loka_session_params* p
     *out_session = nullptr;
     require(model != nullptr, "loka_session_create", "model is NULL");
     const loka_session_params p =
-        loka::capi::read_params(params, loka_session_params_default, "loka_session_create");
+        loka::capi::read_params(params, session_defaults(), "loka_session_create");
     *out_session = new loka_session{loka::api::Session(model->model, p.context_length)};
   });
 }
@@ -83,21 +110,14 @@ void loka_session_cancel(loka_session* session) {
   if (session != nullptr) session->session.cancel();
 }
 
+loka_status* loka_generate_params_init(loka_generate_params* params, size_t struct_size) {
+  return guard([&] {
+    loka::capi::init_params(params, struct_size, generate_defaults(), "loka_generate_params_init");
+  });
+}
+
 void loka_generate_params_default(loka_generate_params* params) {
-  if (params == nullptr) return;
-  const loka::api::GenerateParams d;
-  *params = {};
-  params->struct_size = sizeof(loka_generate_params);
-  params->max_tokens = d.max_tokens;
-  params->temperature = d.sampling.temperature;
-  params->top_k = d.sampling.top_k;
-  params->top_p = d.sampling.top_p;
-  params->min_p = d.sampling.min_p;
-  params->repeat_penalty = d.sampling.repeat_penalty;
-  params->presence_penalty = d.sampling.presence_penalty;
-  params->frequency_penalty = d.sampling.frequency_penalty;
-  params->penalty_last_n = d.sampling.penalty_last_n;
-  params->seed = d.sampling.seed;
+  if (params != nullptr) *params = generate_defaults();
 }
 
 loka_status* loka_generate(loka_session* session, const char* prompt, const loka_generate_params* params,

@@ -1,6 +1,7 @@
 // C ABI: statuses, version, memory release, and the layout pins of the public structs.
 #include <cstddef>
 #include <cstdlib>
+#include <string>
 
 #include "firewall.h"
 
@@ -46,6 +47,13 @@ loka_status* make_status(loka_code code, const char* message) noexcept {
   } catch (...) {
     return &out_of_memory;
   }
+}
+
+void throw_struct_size(const char* function, const char* what, size_t struct_size) {
+  throw api::Error(api::ErrorCode::kInvalidArgument,
+                   std::string(function) + ": " + what + " " + std::to_string(struct_size) + " is smaller than " +
+                       std::to_string(sizeof(size_t)) + ", the size of the struct_size field (pass the sizeof " +
+                       "of the struct your loka.h declares)");
 }
 
 }  // namespace loka::capi

@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
   if (failed(loka_session_create(model, NULL, &g_session), "session")) goto done;
   signal(SIGINT, on_sigint);
 
-  loka_generate_params_default(&params);
+  /* The defaults for the struct this program was compiled with (a newer library may have a larger one). */
+  if (failed(LOKA_GENERATE_PARAMS_INIT(&params), "params")) goto done;
   params.max_tokens = 64;
   params.temperature = 0.7f;
   params.seed = 42;

@@ -20,8 +20,8 @@ int main(int argc, char** argv) {
   }
   status = loka_model_load(argv[1], NULL, &model);
   if (status == NULL) status = loka_session_create(model, NULL, &session);
+  if (status == NULL) status = LOKA_GENERATE_PARAMS_INIT(&params);
   if (status == NULL) {
-    loka_generate_params_default(&params);
     params.max_tokens = 12;
     params.temperature = 0;
     printf("loka %s (C ABI): It is a truth", loka_version());

@@ -82,14 +82,14 @@ TEST_CASE("capi: NULL arguments are INVALID_ARGUMENT, never a crash", "[capi]") 
   CHECK(take(loka_detokenize(nullptr, nullptr, 0, 0, &text, nullptr)) == LOKA_INVALID_ARGUMENT);
   CHECK(take(loka_apply_chat_template(nullptr, nullptr, 0, 1, &text)) == LOKA_INVALID_ARGUMENT);
   CHECK(text == nullptr);
-  loka_model_params_default(nullptr);
-  loka_generate_params_default(nullptr);
-  loka_session_params_default(nullptr);
+  CHECK(take(loka_model_params_init(nullptr, sizeof(loka_model_params))) == LOKA_INVALID_ARGUMENT);
+  CHECK(take(loka_generate_params_init(nullptr, sizeof(loka_generate_params))) == LOKA_INVALID_ARGUMENT);
+  CHECK(take(loka_session_params_init(nullptr, sizeof(loka_session_params))) == LOKA_INVALID_ARGUMENT);
 }
 
 TEST_CASE("capi: params defaults and struct_size", "[capi]") {
   loka_generate_params g;
-  loka_generate_params_default(&g);
+  REQUIRE(LOKA_GENERATE_PARAMS_INIT(&g) == nullptr);
   CHECK(g.struct_size == sizeof(loka_generate_params));
   CHECK(g.max_tokens == 256);
   CHECK(g.temperature == Approx(0.8f));
@@ -98,7 +98,7 @@ TEST_CASE("capi: params defaults and struct_size", "[capi]") {
   CHECK(g.repeat_penalty == 1.0f);
   CHECK(g.stop == nullptr);
   loka_model_params m;
-  loka_model_params_default(&m);
+  REQUIRE(LOKA_MODEL_PARAMS_INIT(&m) == nullptr);
   CHECK(m.struct_size == sizeof(loka_model_params));
   CHECK(m.use_mmap == 1);
   CHECK(m.device == nullptr);
@@ -139,7 +139,7 @@ TEST_CASE("capi: demo model end to end", "[capi]") {
   REQUIRE(loka_session_create(model, nullptr, &session) == nullptr);
   loka_model_free(model);  // the session keeps it alive
   loka_generate_params p;
-  loka_generate_params_default(&p);
+  REQUIRE(LOKA_GENERATE_PARAMS_INIT(&p) == nullptr);
   p.max_tokens = 24;
   p.seed = 7;
   loka_stats stats;

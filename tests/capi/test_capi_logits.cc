@@ -31,7 +31,7 @@ TEST_CASE("capi: logits of the last step", "[capi]") {
   CHECK(code_of(loka_session_get_logits(nullptr, nullptr, 0, &count)) == LOKA_INVALID_ARGUMENT);
 
   loka_generate_params p;
-  loka_generate_params_default(&p);
+  REQUIRE(LOKA_GENERATE_PARAMS_INIT(&p) == nullptr);
   p.temperature = 0;
   p.max_tokens = 1;
   loka_stats stats;

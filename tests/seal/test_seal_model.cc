@@ -115,7 +115,7 @@ TEST_CASE("seal: C++ API and C ABI load sealed models", "[seal][capi]") {
   }
 
   loka_model_params p;
-  loka_model_params_default(&p);
+  REQUIRE(LOKA_MODEL_PARAMS_INIT(&p) == nullptr);
   CHECK(p.struct_size == sizeof(loka_model_params));
   CHECK(p.key_fn == nullptr);
   CHECK(p.key_file == nullptr);
