@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -18,6 +19,15 @@ struct BackendOptions {
 struct MemoryInfo {
   uint64_t total_bytes = 0;
   uint64_t free_bytes = 0;
+};
+
+/// Work recorded once and run many times: see Backend::capture.
+class CapturedWork {
+ public:
+  virtual ~CapturedWork() = default;
+  /// Runs the recorded work again. On a device backend it is queued like any op:
+  /// synchronize() or a copy to the host waits for it.
+  virtual void replay() = 0;
 };
 
 class Backend {
@@ -47,6 +57,14 @@ class Backend {
   /// Runs a node validated by its front end. Throws kUnsupported when
   /// !supports_op(node).
   virtual void compute(const OpNode& node) = 0;
+
+  /// Records the ops and device-side copies `record` issues, to run them with replay()
+  /// (capture itself need not run them). Replays use the same tensors, shapes and
+  /// parameters: what changes between replays must be tensor contents the ops read when
+  /// they run (token ids, positions, an attention kv_len). So `record` must not copy to the
+  /// host, synchronize, or use tensors that die before the CapturedWork. The CUDA backend
+  /// makes a CUDA graph (one launch per replay); this default calls `record` on every replay.
+  virtual std::unique_ptr<CapturedWork> capture(std::function<void()> record);
 };
 
 }  // namespace loka

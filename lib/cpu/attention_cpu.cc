@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
 #include <variant>
 #include <vector>
 
+#include "core/error.h"
 #include "core/thread_pool.h"
 #include "cpu/convert_rows.h"
 #include "cpu/kernel_registry.h"
@@ -170,8 +172,16 @@ bool inner_contiguous(const Tensor& t) {
   return t.ndim() == 3 && (t.strides()[2] == 1 || t.dim(2) == 1) && is_float_dtype(t.dtype());
 }
 
+// The optional fourth source: i32[1] in host memory, the number of kv positions that count.
+bool kv_len_ok(const OpNode& n) {
+  if (n.src.size() == 3) return true;
+  const Tensor& len = n.src[3];
+  return n.src.size() == 4 && len.dtype() == DType::kI32 && len.numel() == 1 &&
+         len.device().is_host();
+}
+
 bool supports_attention(const OpNode& n) {
-  if (n.src.size() != 3 || n.dst.size() != 1 ||
+  if ((n.src.size() != 3 && n.src.size() != 4) || !kv_len_ok(n) || n.dst.size() != 1 ||
       !std::holds_alternative<AttentionParams>(n.params)) {
     return false;
   }
@@ -185,8 +195,18 @@ bool supports_attention(const OpNode& n) {
 }
 
 void run_attention(const OpNode& n, CpuContext& ctx) {
-  const Tensor &q = n.src[0], &k = n.src[1], &v = n.src[2], &out = n.dst[0];
+  const Tensor &q = n.src[0], &out = n.dst[0];
   const auto& p = std::get<AttentionParams>(n.params);
+  Tensor k = n.src[1], v = n.src[2];
+  if (n.src.size() == 4) {  // read now: a recorded step sees the length of its replay
+    const int64_t len = *n.src[3].data_as<const int32_t>();
+    const int64_t low = p.causal ? std::max<int64_t>(q.dim(0), 1) : 1;
+    LOKA_CHECK(len >= low && len <= k.dim(0), ErrorCode::kInvalidArgument,
+               "attention: kv_len " + std::to_string(len) + " is outside [" +
+                   std::to_string(low) + ", " + std::to_string(k.dim(0)) + "]");
+    k = k.slice(0, 0, len);
+    v = v.slice(0, 0, len);
+  }
   Shapes sh{q.dim(0), q.dim(1), q.dim(2), k.dim(0), k.dim(1), v.dim(2), 0, p.scale, p.causal};
   sh.group = sh.hq / sh.hkv;
   const RowView qv(q), kv(k), vv(v);

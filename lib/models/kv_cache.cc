@@ -7,6 +7,13 @@ namespace loka {
 
 void ForwardScratch::ensure(Backend& be, const ModelHparams& h, int64_t n) {
   if (n <= rows) return;
+  decode_step.reset();
+  if (rows == 0) {
+    step = be.alloc(DType::kI32, {3});
+    k_new = be.alloc(DType::kF32, {1, h.kv_heads, h.head_dim});
+    v_new = be.alloc(DType::kF32, {1, h.kv_heads, h.head_dim});
+    logits = be.alloc(DType::kF32, {1, h.vocab});
+  }
   const int64_t q_width = h.heads * h.head_dim;
   x = be.alloc(DType::kF32, {n, h.hidden});
   norm = be.alloc(DType::kF32, {n, h.hidden});

@@ -1,6 +1,7 @@
 // The Llama-family KV cache: per-layer key/value tensors plus the forward pass's scratch buffers.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "backend/backend.h"
@@ -12,7 +13,8 @@ namespace loka {
 
 /// Activation buffers of one forward pass, [rows, ...] f32, in the backend's memory. Sized
 /// for one token when the cache is made, so decoding allocates nothing; grown (never
-/// shrunk) for longer chunks.
+/// shrunk) for longer chunks. The recorded decode step (LlamaFamily) holds pointers to
+/// them, so growing drops it.
 struct ForwardScratch {
   int64_t rows = 0;
   Tensor x;          // [rows, hidden] the residual stream
@@ -22,6 +24,12 @@ struct ForwardScratch {
   Tensor proj;       // [rows, hidden] o_proj / down_proj output
   Tensor gate, up;   // [rows, ffn]
   Tensor positions;  // i32 [rows]
+
+  // The recorded single-token step and what it reads and writes besides the above.
+  Tensor step;          // i32 [3]: token id, its position, the cache length after it
+  Tensor k_new, v_new;  // [1, kv_heads, head_dim] before they go into the cache
+  Tensor logits;        // [1, vocab] f32
+  std::unique_ptr<CapturedWork> decode_step;
 
   void ensure(Backend& be, const ModelHparams& h, int64_t n);
 };

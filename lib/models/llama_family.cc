@@ -12,6 +12,7 @@
 #include "ops/matmul.h"
 #include "ops/rms_norm.h"
 #include "ops/rope.h"
+#include "ops/set_rows.h"
 
 namespace loka {
 namespace {
@@ -32,16 +33,20 @@ std::unique_ptr<LlamaKvCache> LlamaFamily::new_cache(int64_t max_tokens) const {
 }
 
 void LlamaFamily::attention_block(const LayerWeights& l, size_t layer, LlamaKvCache& cache,
-                                  int64_t pos, int64_t n) {
+                                  const Chunk& chunk) {
   Backend& be = *be_;
   ForwardScratch& s = cache.scratch();
-  const Tensor x = rows(s.x, n), norm = rows(s.norm, n), positions = rows(s.positions, n);
+  const int64_t n = chunk.n, pos = chunk.pos;
+  const Tensor x = rows(s.x, n), norm = rows(s.norm, n);
+  const Tensor& positions = chunk.positions;
   ops::rms_norm(be, x, l.attn_norm, h_.eps, &norm);
 
-  // q goes to scratch; k and v are written straight into their cache rows.
+  // q goes to scratch; k and v straight into their cache rows, or, in the recorded step
+  // (whose rows are known only when it runs), to scratch and then scattered there.
+  const bool recorded = chunk.kv_len != nullptr;
   const Tensor q = rows(s.q, n);
-  const Tensor k = cache.keys(layer).slice(0, pos, pos + n);
-  const Tensor v = cache.values(layer).slice(0, pos, pos + n);
+  const Tensor k = recorded ? s.k_new : cache.keys(layer).slice(0, pos, pos + n);
+  const Tensor v = recorded ? s.v_new : cache.values(layer).slice(0, pos, pos + n);
   const Tensor k2 = k.reshape({n, h_.kv_heads * h_.head_dim});
   const Tensor v2 = v.reshape({n, h_.kv_heads * h_.head_dim});
   ops::matmul(be, norm, l.wq, true, &q);
@@ -59,14 +64,19 @@ void LlamaFamily::attention_block(const LayerWeights& l, size_t layer, LlamaKvCa
   }
   ops::rope(be, q3, positions, h_.rope, &q3);
   ops::rope(be, k, positions, h_.rope, &k);
+  if (recorded) {
+    ops::set_rows(be, k, positions, cache.keys(layer));
+    ops::set_rows(be, v, positions, cache.values(layer));
+  }
 
   const Tensor attn = rows(s.attn, n);
   const Tensor attn3 = attn.reshape({n, h_.heads, h_.head_dim});
   // A 16-bit model tolerates 16-bit attention inputs (the GPU's matrix units want them).
   const bool low_precision = l.wq.dtype() == DType::kBF16 || l.wq.dtype() == DType::kF16;
-  ops::attention(be, q3, cache.keys(layer).slice(0, 0, pos + n),
-                 cache.values(layer).slice(0, 0, pos + n),
-                 AttentionParams{.low_precision = low_precision}, &attn3);
+  const int64_t seen = recorded ? cache.capacity() : pos + n;
+  ops::attention(be, q3, cache.keys(layer).slice(0, 0, seen),
+                 cache.values(layer).slice(0, 0, seen),
+                 AttentionParams{.low_precision = low_precision}, &attn3, chunk.kv_len);
   const Tensor proj = rows(s.proj, n);
   ops::matmul(be, attn, l.wo, true, &proj);
   if (h_.o_bias) ops::add(be, proj, l.bo, &proj);
@@ -107,27 +117,58 @@ Tensor LlamaFamily::forward(std::span<const int32_t> tokens, LlamaKvCache& cache
   }
   ForwardScratch& s = cache.scratch();
   s.ensure(*be_, h_, n);
+  if (n == 1 && !all_logits) return decode(tokens[0], cache);
   std::vector<int32_t> positions(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) positions[static_cast<size_t>(i)] = static_cast<int32_t>(pos + i);
   be_->copy(Tensor::borrow(DType::kI32, {n}, positions.data(), nullptr), rows(s.positions, n));
 
   const Tensor ids = Tensor::borrow(DType::kI32, {n}, tokens.data(), nullptr);
   const Tensor x = rows(s.x, n);
-  be_->copy_async(ops::embedding(*be_, w_.embed, ids), x);
-  for (size_t i = 0; i < w_.layers.size(); ++i) {
-    attention_block(w_.layers[i], i, cache, pos, n);
-    mlp_block(w_.layers[i], s, n);
-  }
+  ops::embedding(*be_, w_.embed, ids, DType::kF32, &x);
+  layers(cache, Chunk{n, rows(s.positions, n), pos, nullptr});
   cache.set_size(pos + n);
 
   const Tensor last = all_logits ? x : x.slice(0, n - 1, n);
   const Tensor norm = rows(s.norm, last.dim(0));
   ops::rms_norm(*be_, last, w_.final_norm, h_.eps, &norm);
-  const Tensor logits = ops::matmul(*be_, norm, w_.lm_head);
-  if (logits.device().is_host()) return logits;
-  Tensor host = Tensor::empty(logits.dtype(), logits.shape());
-  be_->copy(logits, host);
+  return on_host(ops::matmul(*be_, norm, w_.lm_head));
+}
+
+void LlamaFamily::layers(LlamaKvCache& cache, const Chunk& chunk) {
+  for (size_t i = 0; i < w_.layers.size(); ++i) {
+    attention_block(w_.layers[i], i, cache, chunk);
+    mlp_block(w_.layers[i], cache.scratch(), chunk.n);
+  }
+}
+
+Tensor LlamaFamily::on_host(const Tensor& t) const {
+  if (t.device().is_host()) return t;
+  Tensor host = Tensor::empty(t.dtype(), t.shape());
+  be_->copy(t, host);
   return host;
+}
+
+Tensor LlamaFamily::decode(int32_t token, LlamaKvCache& cache) {
+  ForwardScratch& s = cache.scratch();
+  const int64_t pos = cache.size();
+  const int32_t step[3] = {token, static_cast<int32_t>(pos), static_cast<int32_t>(pos + 1)};
+  be_->copy(Tensor::borrow(DType::kI32, {3}, step, nullptr), s.step);
+  if (!s.decode_step) s.decode_step = be_->capture([this, &cache] { record_decode(cache); });
+  s.decode_step->replay();
+  cache.set_size(pos + 1);
+  return on_host(s.logits);
+}
+
+// Everything a step reads that changes between steps is in s.step; the rest are the same
+// tensors every time.
+void LlamaFamily::record_decode(LlamaKvCache& cache) {
+  ForwardScratch& s = cache.scratch();
+  const Tensor ids = s.step.slice(0, 0, 1), kv_len = s.step.slice(0, 2, 3);
+  const Tensor x = rows(s.x, 1), norm = rows(s.norm, 1);
+  ops::embedding(*be_, w_.embed, ids, DType::kF32, &x);
+  layers(cache, Chunk{1, s.step.slice(0, 1, 2), 0, &kv_len});
+  ops::rms_norm(*be_, x, w_.final_norm, h_.eps, &norm);
+  ops::matmul(*be_, norm, w_.lm_head, true, &s.logits);
 }
 
 }  // namespace loka

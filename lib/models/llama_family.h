@@ -26,9 +26,26 @@ class LlamaFamily {
   Tensor forward(std::span<const int32_t> tokens, LlamaKvCache& cache, bool all_logits);
 
  private:
-  void attention_block(const LayerWeights& l, size_t layer, LlamaKvCache& cache, int64_t pos,
-                       int64_t n);
+  // What a chunk of n tokens reads: its positions, and either the first position (the
+  // keys/values go to cache rows [pos, pos + n) and attention covers pos + n rows) or, for
+  // the recorded decode step, a kv_len tensor read when the step runs.
+  struct Chunk {
+    int64_t n = 0;
+    Tensor positions;  // i32 [n] on the backend
+    int64_t pos = 0;
+    const Tensor* kv_len = nullptr;
+  };
+
+  void attention_block(const LayerWeights& l, size_t layer, LlamaKvCache& cache,
+                       const Chunk& chunk);
   void mlp_block(const LayerWeights& l, ForwardScratch& s, int64_t n);
+  /// The layers and the final norm over rows(s.x, chunk.n), embedded already.
+  void layers(LlamaKvCache& cache, const Chunk& chunk);
+  /// One token through the recorded step (a CUDA graph on the GPU): logits [1, vocab].
+  Tensor decode(int32_t token, LlamaKvCache& cache);
+  void record_decode(LlamaKvCache& cache);
+  /// t itself on a host backend, else a host copy (waits for the queued work).
+  Tensor on_host(const Tensor& t) const;
 
   ModelHparams h_;
   LlamaWeights w_;

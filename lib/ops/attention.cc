@@ -1,7 +1,10 @@
 // Front end of attention.
 #include "ops/attention.h"
 
+#include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "ops/op_checks.h"
@@ -25,10 +28,23 @@ std::string dims(const Tensor& q, const Tensor& k, const Tensor& v) {
   return " (q " + q.shape().str() + ", k " + k.shape().str() + ", v " + v.shape().str() + ")";
 }
 
+void expect_kv_len(const Tensor& kv_len, int64_t t, int64_t s, bool causal) {
+  expect_dtype(kv_len, {DType::kI32}, kOp, "kv_len");
+  LOKA_CHECK(kv_len.numel() == 1 && kv_len.is_contiguous(), ErrorCode::kInvalidArgument,
+             std::string(kOp) + ": 'kv_len' " + kv_len.describe() + " must hold one i32");
+  if (!kv_len.device().is_host()) return;  // read by the device when the op runs
+  const int64_t len = *kv_len.data_as<const int32_t>();
+  const int64_t low = causal ? std::max<int64_t>(t, 1) : 1;
+  LOKA_CHECK(len >= low && len <= s, ErrorCode::kInvalidArgument,
+             std::string(kOp) + ": kv_len " + std::to_string(len) + " is outside [" +
+                 std::to_string(low) + ", " + std::to_string(s) + "] (" + std::to_string(t) +
+                 " queries, " + std::to_string(s) + " kv positions)");
+}
+
 }  // namespace
 
 Tensor attention(Backend& be, const Tensor& q, const Tensor& k, const Tensor& v,
-                 const AttentionParams& p, const Tensor* out) {
+                 const AttentionParams& p, const Tensor* out, const Tensor* kv_len) {
   expect_attention_input(q, "q");
   expect_attention_input(k, "k");
   expect_attention_input(v, "v");
@@ -60,10 +76,15 @@ Tensor attention(Backend& be, const Tensor& q, const Tensor& k, const Tensor& v,
     throw Error(ErrorCode::kInvalidArgument,
                 "attention: scale " + std::to_string(p.scale) + " is not finite");
   }
+  std::vector<Tensor> src{q, k, v};
+  if (kv_len != nullptr) {
+    expect_kv_len(*kv_len, t, s, p.causal);
+    src.push_back(*kv_len);
+  }
   AttentionParams resolved = p;
   if (resolved.scale == 0.0f) resolved.scale = static_cast<float>(1.0 / std::sqrt(double(d)));
   OpNode node{OpKind::kAttention,
-              {q, k, v},
+              std::move(src),
               {output_or_alloc(be, out, q.dtype(), Shape{t, hq, dv}, kOp)},
               resolved};
   run_op(be, node);

@@ -15,7 +15,15 @@ namespace loka::ops {
 /// resolved scale). With p.causal, query t sits at position S - T + t and sees
 /// keys 0 .. S - T + t, so S >= T is required. S >= 1. The result is
 /// [T, Hq, Dv] in q's dtype; `out`, if given, must be exactly that.
+///
+/// `kv_len`, if given, is an i32[1] tensor on the backend holding L: only the first L
+/// positions of k and v count (S stays their capacity) and the causal query t sits at
+/// L - T + t. The length is read when the op runs, not when it is issued, so a recorded
+/// decode step (Backend::capture) attends over a cache that grows between replays. Where
+/// the front end can read it (host memory) L is checked to be in [max(T, 1), S]; a device
+/// backend clamps it to [0, S] and gives a query with no key a zero row.
 Tensor attention(Backend& be, const Tensor& q, const Tensor& k, const Tensor& v,
-                 const AttentionParams& p, const Tensor* out = nullptr);
+                 const AttentionParams& p, const Tensor* out = nullptr,
+                 const Tensor* kv_len = nullptr);
 
 }  // namespace loka::ops

@@ -6,7 +6,8 @@
 
 namespace loka::ops {
 
-Tensor embedding(Backend& be, const Tensor& table, const Tensor& ids, DType out_dtype) {
+Tensor embedding(Backend& be, const Tensor& table, const Tensor& ids, DType out_dtype,
+                 const Tensor* out) {
   constexpr const char* kOp = "embedding";
   expect_dtype(table, kFloatTypes, kOp, "table");
   expect_rank(table, 2, 2, kOp, "table");
@@ -25,7 +26,7 @@ Tensor embedding(Backend& be, const Tensor& table, const Tensor& ids, DType out_
         std::string(kOp) + ": 'table' " + table.shape().str() + " has no rows");
   Shape shape = ids.shape();
   shape.push_back(table.dim(1));
-  OpNode node{OpKind::kEmbedding, {table, ids}, {be.alloc(out_dtype, shape)}, {}};
+  OpNode node{OpKind::kEmbedding, {table, ids}, {output_or_alloc(be, out, out_dtype, shape, kOp)}, {}};
   run_op(be, node);
   return node.dst[0];
 }

@@ -18,6 +18,7 @@ const char* op_name(OpKind kind) {
     case OpKind::kConvert: return "convert";
     case OpKind::kArgmax: return "argmax";
     case OpKind::kTopK: return "top_k";
+    case OpKind::kSetRows: return "set_rows";
   }
   return "?";
 }

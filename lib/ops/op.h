@@ -26,9 +26,10 @@ enum class OpKind {
   kConvert,    // src: x; dst: x in dst's dtype
   kArgmax,     // src: x[..., N]; dst: i32[...]
   kTopK,       // src: x[..., N]; dst: values[..., k] (x's dtype), indices i32[..., k]; descending
+  kSetRows,    // src: rows[T, ...], indices i32[T]; dst: table[R, ...] updated in place
 };
-/// Number of op kinds (the size of a backend's kernel table); kTopK is the last.
-constexpr size_t kOpKindCount = static_cast<size_t>(OpKind::kTopK) + 1;
+/// Number of op kinds (the size of a backend's kernel table); kSetRows is the last.
+constexpr size_t kOpKindCount = static_cast<size_t>(OpKind::kSetRows) + 1;
 
 const char* op_name(OpKind kind);
 
