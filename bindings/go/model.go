@@ -84,8 +84,10 @@ func Open(path string, opts ...Option) (*Model, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	var p C.loka_model_params
-	C.loka_go_loka_model_params_default(&p)
+	var p C.loka_model_params // the defaults, sized by the loka.h this binding was built with
+	if err := fromStatus(C.loka_model_params_init(&p, C.size_t(unsafe.Sizeof(p)))); err != nil {
+		return nil, err
+	}
 	cdev := C.CString(cfg.device)
 	defer C.free(unsafe.Pointer(cdev))
 	p.device = cdev

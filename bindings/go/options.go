@@ -49,15 +49,18 @@ func WithStop(stop ...string) GenerateOption {
 // WithIgnoreEOS generates past end-of-sequence tokens.
 func WithIgnoreEOS() GenerateOption { return func(p *genParams) { p.c.ignore_eos = 1 } }
 
-// newParams applies opts over loka's defaults; free releases the C stop strings.
-func newParams(opts []GenerateOption) (*genParams, func()) {
+// newParams applies opts over loka's defaults (sized by the loka.h this binding was built
+// with); free releases the C stop strings.
+func newParams(opts []GenerateOption) (*genParams, func(), error) {
 	p := &genParams{}
-	C.loka_go_loka_generate_params_default(&p.c)
+	if err := fromStatus(C.loka_generate_params_init(&p.c, C.size_t(unsafe.Sizeof(p.c)))); err != nil {
+		return nil, nil, err
+	}
 	for _, o := range opts {
 		o(p)
 	}
 	if len(p.stop) == 0 {
-		return p, func() {}
+		return p, func() {}, nil
 	}
 	arr := (**C.char)(C.calloc(C.size_t(len(p.stop)), C.size_t(unsafe.Sizeof((*C.char)(nil)))))
 	s := unsafe.Slice(arr, len(p.stop))
@@ -71,7 +74,7 @@ func newParams(opts []GenerateOption) (*genParams, func()) {
 			C.free(unsafe.Pointer(c))
 		}
 		C.free(unsafe.Pointer(arr))
-	}
+	}, nil
 }
 
 // StopReason says why a generation ended.

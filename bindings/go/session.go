@@ -26,7 +26,9 @@ func (m *Model) NewSession(contextLength int) (*Session, error) {
 	var s *C.loka_session
 	err := m.with(func(h *C.loka_model) error {
 		var p C.loka_session_params
-		C.loka_go_loka_session_params_default(&p)
+		if err := fromStatus(C.loka_session_params_init(&p, C.size_t(unsafe.Sizeof(p)))); err != nil {
+			return err
+		}
 		p.context_length = C.int64_t(contextLength)
 		return fromStatus(C.loka_session_create(h, &p, &s))
 	})
@@ -158,7 +160,10 @@ type cCall func(h *C.loka_session, p *C.loka_generate_params, user C.uintptr_t, 
 
 func (s *Session) run(ctx context.Context, onPiece func(string) error, opts []GenerateOption,
 	call cCall) (Result, error) {
-	params, free := newParams(opts)
+	params, free, err := newParams(opts)
+	if err != nil {
+		return Result{}, err
+	}
 	defer free()
 	s.mu.Lock()
 	defer s.mu.Unlock()

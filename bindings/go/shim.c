@@ -36,17 +36,3 @@ loka_status* loka_go_model_load(const char* path, loka_model_params* p, uintptr_
 void loka_go_drain_cancel(loka_session* s) {
   loka_status_free(loka_generate_tokens(s, NULL, 0, NULL, NULL, NULL, NULL));
 }
-
-/* The defaults of a newer library may fill a larger struct than this binding was compiled
- * with: they are written into a roomy buffer and the known prefix is kept (struct_size says
- * how much; the library defaults the rest). */
-#define LOKA_GO_DEFAULTS(T, fill)                          \
-  void loka_go_##fill(T* p) {                              \
-    union { T params; unsigned char room[4096]; } scratch; \
-    fill(&scratch.params);                                 \
-    *p = scratch.params;                                   \
-    p->struct_size = sizeof *p;                            \
-  }
-LOKA_GO_DEFAULTS(loka_model_params, loka_model_params_default)
-LOKA_GO_DEFAULTS(loka_session_params, loka_session_params_default)
-LOKA_GO_DEFAULTS(loka_generate_params, loka_generate_params_default)

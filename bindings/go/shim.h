@@ -22,8 +22,4 @@ loka_status* loka_go_chat(loka_session* s, const loka_chat_message* messages, si
 // Consumes a cancel that arrived after the generation it was meant for had ended: the next
 // request returns at once when one is pending, and an empty request does nothing else.
 void loka_go_drain_cancel(loka_session* s);
-// loka_*_params_default into a struct of this binding's size (see shim.c).
-void loka_go_loka_model_params_default(loka_model_params* p);
-void loka_go_loka_session_params_default(loka_session_params* p);
-void loka_go_loka_generate_params_default(loka_generate_params* p);
 #endif

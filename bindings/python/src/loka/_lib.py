@@ -86,14 +86,14 @@ class Stats(ctypes.Structure):
                 ("stop_reason", c_int32)]
 
 
-def defaults(struct_type: type[ctypes.Structure], fill: Callable[[Any], None]) -> Any:
-    """A params struct holding the library's defaults. The library writes its own (possibly
-    newer, larger) struct, so it writes into a roomy buffer and we keep the prefix we know;
-    struct_size says how much we know, and the library defaults the rest."""
-    scratch = ctypes.create_string_buffer(4096)
-    fill(scratch)
-    out = struct_type.from_buffer_copy(scratch.raw[:ctypes.sizeof(struct_type)])
-    out.struct_size = ctypes.sizeof(struct_type)
+def defaults(struct_type: type[ctypes.Structure], init: Callable[[Any, int], Any]) -> Any:
+    """A params struct holding the library's defaults: loka_*_params_init writes exactly
+    sizeof(struct_type) bytes (a newer library defaults the fields we do not know when it
+    reads the struct, an older one ignores the ones it does not know)."""
+    from ._errors import check  # _errors imports this module
+
+    out = struct_type()
+    check(init(ctypes.byref(out), ctypes.sizeof(out)))
     return out
 
 
@@ -110,19 +110,19 @@ _fn("loka_status_message", c_char_p, c_void_p)
 _fn("loka_status_free", None, c_void_p)
 _fn("loka_version", c_char_p)
 _fn("loka_free", None, c_void_p)
-_fn("loka_model_params_default", None, c_void_p)
+_fn("loka_model_params_init", _status, c_void_p, c_size)
 _fn("loka_model_load", _status, c_char_p, P(ModelParams), P(c_void_p))
 _fn("loka_model_free", None, c_void_p)
 _fn("loka_model_get_info", _status, c_void_p, P(ModelInfo))
 _fn("loka_tokenize", _status, c_void_p, c_char_p, c_size, c_int32, c_int32, P(P(c_int32)), P(c_size))
 _fn("loka_detokenize", _status, c_void_p, P(c_int32), c_size, c_int32, P(c_void_p), P(c_size))
 _fn("loka_apply_chat_template", _status, c_void_p, P(ChatMessage), c_size, c_int32, P(c_void_p))
-_fn("loka_session_params_default", None, c_void_p)
+_fn("loka_session_params_init", _status, c_void_p, c_size)
 _fn("loka_session_create", _status, c_void_p, P(SessionParams), P(c_void_p))
 _fn("loka_session_free", None, c_void_p)
 _fn("loka_session_reset", _status, c_void_p)
 _fn("loka_session_cancel", None, c_void_p)
-_fn("loka_generate_params_default", None, c_void_p)
+_fn("loka_generate_params_init", _status, c_void_p, c_size)
 _fn("loka_generate", _status, c_void_p, c_char_p, P(GenerateParams), TOKEN_FN, c_void_p, P(Stats))
 _fn("loka_generate_tokens", _status, c_void_p, P(c_int32), c_size, P(GenerateParams), TOKEN_FN,
     c_void_p, P(Stats))

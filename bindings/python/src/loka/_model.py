@@ -82,7 +82,7 @@ class Model:
         callable key_id -> 32 bytes or None), ``key_file`` or ``passphrase``. A missing or
         wrong key raises ModelKeyError; a damaged sealed file IntegrityError."""
         self._handle: int | None = None
-        params = _lib.defaults(_lib.ModelParams, lib.loka_model_params_default)
+        params = _lib.defaults(_lib.ModelParams, lib.loka_model_params_init)
         params.device = device.encode("utf-8")
         params.threads = threads
         params.use_mmap = int(use_mmap)

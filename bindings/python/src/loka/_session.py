@@ -41,7 +41,7 @@ def generate_params(max_tokens: int | None = None, temperature: float | None = N
                     penalty_last_n: int | None = None, seed: int | None = None,
                     stop: Iterable[str] | None = None, ignore_eos: bool | None = None) -> Any:
     """loka_generate_params: the C defaults, overridden by the arguments that are not None."""
-    p = _lib.defaults(_lib.GenerateParams, lib.loka_generate_params_default)
+    p = _lib.defaults(_lib.GenerateParams, lib.loka_generate_params_init)
     given = dict(max_tokens=max_tokens, temperature=temperature, top_k=top_k, top_p=top_p,
                  min_p=min_p, repeat_penalty=repeat_penalty, presence_penalty=presence_penalty,
                  frequency_penalty=frequency_penalty, penalty_last_n=penalty_last_n, seed=seed)
@@ -81,7 +81,7 @@ class Session:
 
     def __init__(self, model: Model, context_length: int = 0) -> None:
         self._model = model
-        params = _lib.defaults(_lib.SessionParams, lib.loka_session_params_default)
+        params = _lib.defaults(_lib.SessionParams, lib.loka_session_params_init)
         params.context_length = context_length
         handle = ctypes.c_void_p()
         check(lib.loka_session_create(model._handle_or_raise(), ctypes.byref(params),
