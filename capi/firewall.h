@@ -42,30 +42,34 @@ loka_status* guard(F&& f) noexcept {
   }
 }
 
-/// The `struct_size` bytes of a caller's struct that this library knows, filled from `value`
-/// (struct_size kept): never a byte past what the caller said it has.
+/// The first struct_size bytes of `value` into the caller's `out`, struct_size set: never a
+/// byte past what the caller said it has (struct_size >= sizeof(size_t) checked before).
 template <class T>
-void write_prefix(T* out, size_t struct_size, T value) {
-  value.struct_size = struct_size;
+void write_prefix(T* out, size_t struct_size, const T& value) {
   std::memcpy(static_cast<void*>(out), &value, std::min(struct_size, sizeof(T)));
+  out->struct_size = struct_size;
 }
 
 /// The error for a struct_size too small to hold even the struct_size field.
 [[noreturn]] void throw_struct_size(const char* function, const char* what, size_t struct_size);
 
-/// loka_*_params_init: the defaults into the caller's struct of its own header's size.
+/// loka_*_params_init: the defaults (from `fill`, which also zeroes the padding, so that no
+/// stray bytes reach the caller) into the caller's struct of its own header's size.
 template <class T>
-void init_params(T* out, size_t struct_size, const T& defaults, const char* function) {
+void init_params(T* out, size_t struct_size, void (*fill)(T*), const char* function) {
   require(out != nullptr, function, "params is NULL");
   if (struct_size < sizeof(size_t)) throw_struct_size(function, "struct_size", struct_size);
-  write_prefix(out, struct_size, defaults);
+  T value;
+  fill(&value);
+  write_prefix(out, struct_size, value);
 }
 
 /// The caller's params over the defaults: a caller built against an older loka.h passes a
 /// smaller struct_size and gets defaults for the fields it does not know.
 template <class T>
-T read_params(const T* given, const T& defaults, const char* function) {
-  T out = defaults;
+T read_params(const T* given, void (*fill)(T*), const char* function) {
+  T out;
+  fill(&out);
   if (given == nullptr) return out;
   if (given->struct_size < sizeof(size_t)) throw_struct_size(function, "params->struct_size", given->struct_size);
   std::memcpy(static_cast<void*>(&out), given, std::min(given->struct_size, sizeof(T)));

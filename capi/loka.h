@@ -81,11 +81,11 @@ typedef int32_t (*loka_key_fn)(const char* key_id, uint8_t* key, size_t key_len,
  *
  * The library writes min(struct_size, its own size) bytes (never a byte past struct_size) and
  * sets p.struct_size = struct_size; a call that reads the struct takes the defaults for the
- * fields past the caller's struct_size. So a program built against an older loka.h works
- * with a newer library, and one built against a newer loka.h with an older library (which
- * ignores the fields it does not know). The init functions (added after v1, replacing the
- * *_params_default ones) fail with LOKA_INVALID_ARGUMENT for NULL, or a struct_size smaller
- * than the struct_size field itself. */
+ * fields past the caller's struct_size. So a program built against an older loka.h works with
+ * a newer library, and one built against a newer loka.h with an older library that has the
+ * init functions (it ignores the fields it does not know). The init functions (added after
+ * v1, replacing *_params_default) fail with LOKA_INVALID_ARGUMENT for NULL or a struct_size
+ * smaller than the struct_size field itself. */
 
 /* Fields are only ever added at the end. */
 typedef struct loka_model_params {

@@ -9,11 +9,10 @@ using loka::capi::require;
 
 namespace {
 
-loka_model_params model_defaults() {
-  loka_model_params p{};
-  p.struct_size = sizeof(loka_model_params);
-  p.use_mmap = 1;
-  return p;
+void model_defaults(loka_model_params* p) {
+  std::memset(static_cast<void*>(p), 0, sizeof *p);
+  p->struct_size = sizeof *p;
+  p->use_mmap = 1;
 }
 
 char* copy_string(const std::string& s) {
@@ -46,11 +45,11 @@ std::vector<api::ChatMessage> read_messages(const loka_chat_message* messages, s
 extern "C" {
 
 loka_status* loka_model_params_init(loka_model_params* params, size_t struct_size) {
-  return guard([&] { loka::capi::init_params(params, struct_size, model_defaults(), "loka_model_params_init"); });
+  return guard([&] { loka::capi::init_params(params, struct_size, model_defaults, "loka_model_params_init"); });
 }
 
 void loka_model_params_default(loka_model_params* params) {
-  if (params != nullptr) *params = model_defaults();
+  if (params != nullptr) model_defaults(params);
 }
 
 loka_status* loka_model_load(const char* path, const loka_model_params* params, loka_model** out_model) {
@@ -58,7 +57,7 @@ loka_status* loka_model_load(const char* path, const loka_model_params* params, 
     require(out_model != nullptr, "loka_model_load", "out_model is NULL");
     *out_model = nullptr;
     require(path != nullptr, "loka_model_load", "path is NULL");
-    const loka_model_params p = loka::capi::read_params(params, model_defaults(), "loka_model_load");
+    const loka_model_params p = loka::capi::read_params(params, model_defaults, "loka_model_load");
     loka::api::LoadOptions o;
     if (p.device != nullptr) o.device = p.device;
     o.threads = p.threads;

@@ -9,31 +9,29 @@ using loka::capi::require;
 
 namespace {
 
-loka_session_params session_defaults() {
-  loka_session_params p{};
-  p.struct_size = sizeof(loka_session_params);
-  return p;
+void session_defaults(loka_session_params* p) {
+  std::memset(static_cast<void*>(p), 0, sizeof *p);
+  p->struct_size = sizeof *p;
 }
 
-loka_generate_params generate_defaults() {
+void generate_defaults(loka_generate_params* p) {
   const loka::api::GenerateParams d;
-  loka_generate_params p{};
-  p.struct_size = sizeof(loka_generate_params);
-  p.max_tokens = d.max_tokens;
-  p.temperature = d.sampling.temperature;
-  p.top_k = d.sampling.top_k;
-  p.top_p = d.sampling.top_p;
-  p.min_p = d.sampling.min_p;
-  p.repeat_penalty = d.sampling.repeat_penalty;
-  p.presence_penalty = d.sampling.presence_penalty;
-  p.frequency_penalty = d.sampling.frequency_penalty;
-  p.penalty_last_n = d.sampling.penalty_last_n;
-  p.seed = d.sampling.seed;
-  return p;
+  std::memset(static_cast<void*>(p), 0, sizeof *p);
+  p->struct_size = sizeof *p;
+  p->max_tokens = d.max_tokens;
+  p->temperature = d.sampling.temperature;
+  p->top_k = d.sampling.top_k;
+  p->top_p = d.sampling.top_p;
+  p->min_p = d.sampling.min_p;
+  p->repeat_penalty = d.sampling.repeat_penalty;
+  p->presence_penalty = d.sampling.presence_penalty;
+  p->frequency_penalty = d.sampling.frequency_penalty;
+  p->penalty_last_n = d.sampling.penalty_last_n;
+  p->seed = d.sampling.seed;
 }
 
 loka::api::GenerateParams to_params(const loka_generate_params* given, const char* function) {
-  const loka_generate_params p = loka::capi::read_params(given, generate_defaults(), function);
+  const loka_generate_params p = loka::capi::read_params(given, generate_defaults, function);
   loka::api::GenerateParams out;
   out.max_tokens = p.max_tokens;
   out.ignore_eos = p.ignore_eos != 0;
@@ -78,12 +76,12 @@ extern "C" {
 
 loka_status* loka_session_params_init(loka_session_params* params, size_t struct_size) {
   return guard([&] {
-    loka::capi::init_params(params, struct_size, session_defaults(), "loka_session_params_init");
+    loka::capi::init_params(params, struct_size, session_defaults, "loka_session_params_init");
   });
 }
 
 void loka_session_params_default(loka_session_params* params) {
-  if (params != nullptr) *params = session_defaults();
+  if (params != nullptr) session_defaults(params);
 }
 
 loka_status* loka_session_create(loka_model* model, const loka_session_params* params, loka_session** out_session) {
@@ -92,7 +90,7 @@ loka_status* loka_session_create(loka_model* model, const loka_session_params* p
     *out_session = nullptr;
     require(model != nullptr, "loka_session_create", "model is NULL");
     const loka_session_params p =
-        loka::capi::read_params(params, session_defaults(), "loka_session_create");
+        loka::capi::read_params(params, session_defaults, "loka_session_create");
     *out_session = new loka_session{loka::api::Session(model->model, p.context_length)};
   });
 }
@@ -112,12 +110,12 @@ void loka_session_cancel(loka_session* session) {
 
 loka_status* loka_generate_params_init(loka_generate_params* params, size_t struct_size) {
   return guard([&] {
-    loka::capi::init_params(params, struct_size, generate_defaults(), "loka_generate_params_init");
+    loka::capi::init_params(params, struct_size, generate_defaults, "loka_generate_params_init");
   });
 }
 
 void loka_generate_params_default(loka_generate_params* params) {
-  if (params != nullptr) *params = generate_defaults();
+  if (params != nullptr) generate_defaults(params);
 }
 
 loka_status* loka_generate(loka_session* session, const char* prompt, const loka_generate_params* params,

@@ -50,7 +50,8 @@ loka_code take(loka_status* s, std::string* message = nullptr) {
 }
 
 // Every struct_size from the struct_size field alone to beyond the library's own struct: the
-// library writes exactly min(size, sizeof(T)) bytes, the defaults' prefix, and keeps size.
+// library writes exactly min(size, sizeof(T)) bytes, the defaults' prefix (padding included:
+// the library zeroes it, so no stray stack bytes reach the caller), and keeps size.
 template <class T>
 void check_prefix_sizes(loka_status* (*init)(T*, size_t)) {
   Guarded<T> full;
