@@ -25,6 +25,8 @@ class CudaBackend final : public Backend {
   void synchronize() override;
   bool supports_op(const OpNode& node) const override;
   void compute(const OpNode& node) override;
+  /// A CUDA graph of the recorded work (eager replays while LOKA_CUDA_PROFILE times ops).
+  std::unique_ptr<CapturedWork> capture(std::function<void()> record) override;
 
  private:
   void copy_impl(const Tensor& src, const Tensor& dst, bool wait);

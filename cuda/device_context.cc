@@ -94,10 +94,15 @@ void DeviceContext::check_error_record() {
   const DeviceErrorRecord r = *error_;
   if (r.code == 0) return;
   std::memset(error_, 0, sizeof(DeviceErrorRecord));
-  if (r.code == 1) {
+  if (r.code == kDeviceErrorEmbeddingId) {
     throw Error(ErrorCode::kInvalidArgument,
                 "embedding: id " + std::to_string(r.value) + " at ids[" + std::to_string(r.index) +
                     "] is outside the table's range [0, " + std::to_string(r.limit) + ")");
+  }
+  if (r.code == kDeviceErrorSetRowsIndex) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "set_rows: indices[" + std::to_string(r.index) + "] = " + std::to_string(r.value) +
+                    " is outside the table's " + std::to_string(r.limit) + " rows");
   }
   throw Error(ErrorCode::kInternal, "a CUDA kernel reported error " + std::to_string(r.code));
 }

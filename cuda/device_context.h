@@ -18,8 +18,11 @@ namespace loka::cuda {
 
 /// Written by kernels (in mapped host memory) when they meet input they cannot use,
 /// e.g. an embedding id outside the table; checked by the host after each sync.
+constexpr int32_t kDeviceErrorEmbeddingId = 1;   // embedding id out of range
+constexpr int32_t kDeviceErrorSetRowsIndex = 2;  // set_rows index out of range
+
 struct DeviceErrorRecord {
-  int32_t code;    // 0 = none; 1 = embedding id out of range
+  int32_t code;    // 0 = none, else a kDeviceError* code
   int32_t value;   // the offending value
   int64_t index;   // its flat position
   int64_t limit;   // the bound it broke

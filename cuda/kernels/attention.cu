@@ -2,6 +2,7 @@
 // blocks over (query, head, key split) keep an online softmax per warp and write partial
 // results; a combine kernel merges the splits. Decode (one query) spreads the KV cache over
 // many splits; a prefill query gets few.
+#include <algorithm>
 #include <cmath>
 
 #include "attention_mma.h"
@@ -26,18 +27,31 @@ struct AttnArgs {
   int64_t t, s, hq, hkv, d, dv;
   float scale;
   bool causal;
-  int64_t split_len;  // keys per split
+  int64_t split_len;  // keys per split (without kv_len)
   int splits;
   float* partial;     // [t, hq, splits, dv + 2]: acc, max, sum
+  const int32_t* kv_len;  // null, or the number of k/v rows that count (read here)
 };
+
+// Keys that count, and keys per split: with kv_len both are known only on the device.
+struct KeyRange {
+  int64_t s, split_len;
+};
+
+__device__ KeyRange key_range(const AttnArgs& a) {
+  if (a.kv_len == nullptr) return {a.s, a.split_len};
+  const int64_t s = min(max(int64_t(*a.kv_len), int64_t(0)), a.s);
+  return {s, max(int64_t(2 * kWarps), (s + a.splits - 1) / a.splits)};
+}
 
 __global__ void attention_split_kernel(const AttnArgs a) {
   const int64_t ti = blockIdx.x, h = blockIdx.y, split = blockIdx.z;
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
   const int64_t kvh = h / (a.hq / a.hkv);
-  const int64_t last = a.causal ? a.s - a.t + ti : a.s - 1;  // inclusive
-  const int64_t begin = split * a.split_len;
-  const int64_t end = min(begin + a.split_len, last + 1);
+  const KeyRange keys = key_range(a);
+  const int64_t last = a.causal ? keys.s - a.t + ti : keys.s - 1;  // inclusive
+  const int64_t begin = split * keys.split_len;
+  const int64_t end = min(begin + keys.split_len, last + 1);
 
   float qr[kPerLane], acc[kPerLane];
   const int64_t qbase = (ti * a.hq + h) * a.d;
@@ -117,16 +131,20 @@ __global__ void attention_combine_kernel(const float* partial, int splits, int64
       const float ms = p[s * (dv + 2) + dv];
       if (ms != -INFINITY) r += p[s * (dv + 2) + c] * expf(ms - mm);
     }
-    store_float(out, odt, row * dv + c, r / ll);
+    store_float(out, odt, row * dv + c, ll > 0.0f ? r / ll : 0.0f);  // no key: a zero row
   }
 }
 
 bool supports_attention(const OpNode& n) {
-  if (n.src.size() != 3 || n.dst.size() != 1 || !std::holds_alternative<AttentionParams>(n.params)) {
+  if ((n.src.size() != 3 && n.src.size() != 4) || n.dst.size() != 1 ||
+      !std::holds_alternative<AttentionParams>(n.params)) {
     return false;
   }
-  for (const Tensor& t : n.src) {
-    if (!is_f16ish_or_f32(t.dtype()) || t.ndim() != 3) return false;
+  for (size_t i = 0; i < 3; ++i) {
+    if (!is_f16ish_or_f32(n.src[i].dtype()) || n.src[i].ndim() != 3) return false;
+  }
+  if (n.src.size() == 4 && (n.src[3].dtype() != DType::kI32 || n.src[3].numel() != 1)) {
+    return false;
   }
   const Tensor &q = n.src[0], &k = n.src[1], &v = n.src[2], &o = n.dst[0];
   return is_f16ish_or_f32(o.dtype()) && q.dim(2) <= kMaxHead && v.dim(2) <= kMaxHead &&
@@ -139,12 +157,13 @@ void run_attention(const OpNode& n, DeviceContext& ctx) {
   const AttentionParams& p = std::get<AttentionParams>(n.params);
   AttnArgs a{q.data(), k.data(), v.data(), dt_code(q.dtype()), dt_code(k.dtype()),
              dt_code(v.dtype()), q.dim(0), k.dim(0), q.dim(1), k.dim(1), q.dim(2), v.dim(2),
-             p.scale, p.causal, 0, 0, nullptr};
+             p.scale, p.causal, 0, 0, nullptr,
+             n.src.size() == 4 ? n.src[3].data_as<const int32_t>() : nullptr};
   if (a.t == 0 || a.hq == 0) return;
   // Prefill chunks on tensor cores when bf16 operands are acceptable.
   const bool bf16_inputs = q.dtype() == DType::kBF16 && k.dtype() == DType::kBF16 &&
                            v.dtype() == DType::kBF16;
-  if (a.t >= kMmaMinQueries && (p.low_precision || bf16_inputs) &&
+  if (a.kv_len == nullptr && a.t >= kMmaMinQueries && (p.low_precision || bf16_inputs) &&
       attention_mma_supported(a.d, a.dv)) {
     attention_mma({a.q, a.k, a.v, a.qdt, a.kdt, a.vdt, o.data(), dt_code(o.dtype()), a.t, a.s,
                    a.hq, a.hkv, a.d, a.scale, a.causal},
@@ -153,10 +172,17 @@ void run_attention(const OpNode& n, DeviceContext& ctx) {
   }
   // Keys per block: about 16 blocks per SM in all, and at least two keys per warp. A decode
   // step (one query) gets many short splits: each warp's keys are sequential round trips.
+  // With kv_len the split count is fixed for the capacity S and each split's length follows
+  // the length the kernel reads (key_range).
   const int64_t rows = a.t * a.hq;
   const int64_t per_sm = int64_t(ctx.sm_count()) * 16;
-  a.split_len = std::max<int64_t>(2 * kWarps, (a.s * rows + per_sm - 1) / per_sm);
-  a.splits = static_cast<int>((a.s + a.split_len - 1) / a.split_len);
+  if (a.kv_len == nullptr) {
+    a.split_len = std::max<int64_t>(2 * kWarps, (a.s * rows + per_sm - 1) / per_sm);
+    a.splits = static_cast<int>((a.s + a.split_len - 1) / a.split_len);
+  } else {
+    const int64_t most = (a.s + 2 * kWarps - 1) / (2 * kWarps);
+    a.splits = static_cast<int>(std::clamp<int64_t>(per_sm / rows, 1, std::min<int64_t>(most, 65535)));
+  }
   LOKA_CHECK(a.t <= 0x7fffffff && a.hq <= 65535 && a.splits <= 65535, ErrorCode::kUnsupported,
              "attention: too many queries, heads or key splits for one launch");
   Tensor partial = ctx.temp(DType::kF32, {rows * a.splits * (a.dv + 2)});

@@ -14,7 +14,7 @@ __global__ void embedding_kernel(const void* table, int tdt, int64_t vocab, int6
   const int64_t t = blockIdx.x;
   const int32_t id = ids[t];
   const bool ok = id >= 0 && id < vocab;
-  if (!ok && threadIdx.x == 0 && atomicCAS(&err->code, 0, 1) == 0) {
+  if (!ok && threadIdx.x == 0 && atomicCAS(&err->code, 0, kDeviceErrorEmbeddingId) == 0) {
     err->value = id;
     err->index = t;
     err->limit = vocab;

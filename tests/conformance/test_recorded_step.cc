@@ -138,3 +138,16 @@ TEST_CASE("conformance: a captured step replays with new tensor contents",
     }
   }
 }
+
+TEST_CASE("set_rows on a device reports a bad index at the next synchronize",
+          "[conformance][set_rows]") {
+  for (auto& be : conformance_backends()) {
+    if (be->device().is_host()) continue;  // the host front end checks before the op runs
+    const Tensor table = be->alloc(DType::kF32, {4, 3});
+    const Tensor rows = to_backend(*be, Tensor::zeros(DType::kF32, {2, 3}));
+    const Tensor indices = to_backend(*be, int_tensor({2}, {1, 9}));
+    ops::set_rows(*be, rows, indices, table);
+    REQUIRE_THROWS_WITH(be->synchronize(), Catch::Contains("indices[1] = 9 is outside the table's 4 rows"));
+    REQUIRE_NOTHROW(be->synchronize());  // reported once
+  }
+}
