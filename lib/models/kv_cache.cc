@@ -13,6 +13,8 @@ void ForwardScratch::ensure(Backend& be, const ModelHparams& h, int64_t n) {
     k_new = be.alloc(DType::kF32, {1, h.kv_heads, h.head_dim});
     v_new = be.alloc(DType::kF32, {1, h.kv_heads, h.head_dim});
     logits = be.alloc(DType::kF32, {1, h.vocab});
+    qkv = be.alloc(DType::kF32, {1, (h.heads + 2 * h.kv_heads) * h.head_dim});
+    gate_up = be.alloc(DType::kF32, {1, 2 * h.ffn});
   }
   const int64_t q_width = h.heads * h.head_dim;
   x = be.alloc(DType::kF32, {n, h.hidden});

@@ -28,6 +28,8 @@ struct ForwardScratch {
   // The recorded single-token step and what it reads and writes besides the above.
   Tensor step;          // i32 [3]: token id, its position, the cache length after it
   Tensor k_new, v_new;  // [1, kv_heads, head_dim] before they go into the cache
+  Tensor qkv;           // [1, (heads + 2 kv_heads) * head_dim] with fused q/k/v weights
+  Tensor gate_up;       // [1, 2 ffn] with fused gate/up weights
   Tensor logits;        // [1, vocab] f32
   std::unique_ptr<CapturedWork> decode_step;
 

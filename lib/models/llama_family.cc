@@ -37,21 +37,32 @@ void LlamaFamily::attention_block(const LayerWeights& l, size_t layer, LlamaKvCa
   Backend& be = *be_;
   ForwardScratch& s = cache.scratch();
   const int64_t n = chunk.n, pos = chunk.pos;
-  const Tensor x = rows(s.x, n), norm = rows(s.norm, n);
+  const Tensor norm = rows(s.norm, n);
   const Tensor& positions = chunk.positions;
-  ops::rms_norm(be, x, l.attn_norm, h_.eps, &norm);
 
   // q goes to scratch; k and v straight into their cache rows, or, in the recorded step
-  // (whose rows are known only when it runs), to scratch and then scattered there.
+  // (whose rows are known only when it runs), to scratch and then scattered there. With
+  // q, k and v weights in one matrix (device backends) the step runs one GEMV for them.
   const bool recorded = chunk.kv_len != nullptr;
-  const Tensor q = rows(s.q, n);
-  const Tensor k = recorded ? s.k_new : cache.keys(layer).slice(0, pos, pos + n);
-  const Tensor v = recorded ? s.v_new : cache.values(layer).slice(0, pos, pos + n);
-  const Tensor k2 = k.reshape({n, h_.kv_heads * h_.head_dim});
-  const Tensor v2 = v.reshape({n, h_.kv_heads * h_.head_dim});
-  ops::matmul(be, norm, l.wq, true, &q);
-  ops::matmul(be, norm, l.wk, true, &k2);
-  ops::matmul(be, norm, l.wv, true, &v2);
+  const int64_t kv_width = h_.kv_heads * h_.head_dim, q_width = h_.heads * h_.head_dim;
+  Tensor q, k, v;
+  if (recorded && l.wqkv.defined()) {
+    ops::matmul(be, norm, l.wqkv, true, &s.qkv);
+    const Tensor flat = s.qkv.reshape({s.qkv.numel()});
+    q = flat.slice(0, 0, q_width).reshape({1, q_width});
+    k = flat.slice(0, q_width, q_width + kv_width).reshape({1, h_.kv_heads, h_.head_dim});
+    v = flat.slice(0, q_width + kv_width, q_width + 2 * kv_width)
+            .reshape({1, h_.kv_heads, h_.head_dim});
+  } else {
+    q = rows(s.q, n);
+    k = recorded ? s.k_new : cache.keys(layer).slice(0, pos, pos + n);
+    v = recorded ? s.v_new : cache.values(layer).slice(0, pos, pos + n);
+    const Tensor k2 = k.reshape({n, kv_width}), v2 = v.reshape({n, kv_width});
+    ops::matmul(be, norm, l.wq, true, &q);
+    ops::matmul(be, norm, l.wk, true, &k2);
+    ops::matmul(be, norm, l.wv, true, &v2);
+  }
+  const Tensor k2 = k.reshape({n, kv_width}), v2 = v.reshape({n, kv_width});
   if (h_.qkv_bias) {
     ops::add(be, q, l.bq, &q);
     ops::add(be, k2, l.bk, &k2);
@@ -80,19 +91,23 @@ void LlamaFamily::attention_block(const LayerWeights& l, size_t layer, LlamaKvCa
   const Tensor proj = rows(s.proj, n);
   ops::matmul(be, attn, l.wo, true, &proj);
   if (h_.o_bias) ops::add(be, proj, l.bo, &proj);
-  ops::add(be, x, proj, &x);
 }
 
 void LlamaFamily::mlp_block(const LayerWeights& l, ForwardScratch& s, int64_t n) {
   Backend& be = *be_;
-  const Tensor x = rows(s.x, n), norm = rows(s.norm, n);
-  const Tensor gate = rows(s.gate, n), up = rows(s.up, n), proj = rows(s.proj, n);
-  ops::rms_norm(be, x, l.ffn_norm, h_.eps, &norm);
-  ops::matmul(be, norm, l.w_gate, true, &gate);
-  ops::matmul(be, norm, l.w_up, true, &up);
+  const Tensor norm = rows(s.norm, n), proj = rows(s.proj, n);
+  Tensor gate = rows(s.gate, n), up = rows(s.up, n);
+  if (n == 1 && l.w_gate_up.defined()) {  // one GEMV for both (device backends)
+    ops::matmul(be, norm, l.w_gate_up, true, &s.gate_up);
+    const Tensor flat = s.gate_up.reshape({2 * h_.ffn});
+    gate = flat.slice(0, 0, h_.ffn).reshape({1, h_.ffn});
+    up = flat.slice(0, h_.ffn, 2 * h_.ffn).reshape({1, h_.ffn});
+  } else {
+    ops::matmul(be, norm, l.w_gate, true, &gate);
+    ops::matmul(be, norm, l.w_up, true, &up);
+  }
   ops::swiglu(be, gate, up, &gate);
   ops::matmul(be, gate, l.w_down, true, &proj);
-  ops::add(be, x, proj, &x);
 }
 
 Tensor LlamaFamily::forward(std::span<const int32_t> tokens, LlamaKvCache& cache, bool all_logits) {
@@ -128,16 +143,24 @@ Tensor LlamaFamily::forward(std::span<const int32_t> tokens, LlamaKvCache& cache
   layers(cache, Chunk{n, rows(s.positions, n), pos, nullptr});
   cache.set_size(pos + n);
 
-  const Tensor last = all_logits ? x : x.slice(0, n - 1, n);
-  const Tensor norm = rows(s.norm, last.dim(0));
-  ops::rms_norm(*be_, last, w_.final_norm, h_.eps, &norm);
-  return on_host(ops::matmul(*be_, norm, w_.lm_head));
+  const Tensor norm = rows(s.norm, n);  // the final norm of every row
+  return on_host(ops::matmul(*be_, all_logits ? norm : norm.slice(0, n - 1, n), w_.lm_head));
 }
 
+// Each block adds its output to the residual stream x in the same op that normalises the
+// sum for the next block (or, after the last, with the final norm), so s.norm ends as the
+// final norm of x.
 void LlamaFamily::layers(LlamaKvCache& cache, const Chunk& chunk) {
+  ForwardScratch& s = cache.scratch();
+  const Tensor x = rows(s.x, chunk.n), norm = rows(s.norm, chunk.n), proj = rows(s.proj, chunk.n);
+  ops::rms_norm(*be_, x, w_.layers.front().attn_norm, h_.eps, &norm);
   for (size_t i = 0; i < w_.layers.size(); ++i) {
-    attention_block(w_.layers[i], i, cache, chunk);
-    mlp_block(w_.layers[i], cache.scratch(), chunk.n);
+    const LayerWeights& l = w_.layers[i];
+    attention_block(l, i, cache, chunk);
+    ops::rms_norm_residual(*be_, proj, x, l.ffn_norm, h_.eps, norm, x);
+    mlp_block(l, s, chunk.n);
+    const Tensor& next = i + 1 < w_.layers.size() ? w_.layers[i + 1].attn_norm : w_.final_norm;
+    ops::rms_norm_residual(*be_, proj, x, next, h_.eps, norm, x);
   }
 }
 
@@ -167,7 +190,6 @@ void LlamaFamily::record_decode(LlamaKvCache& cache) {
   const Tensor x = rows(s.x, 1), norm = rows(s.norm, 1);
   ops::embedding(*be_, w_.embed, ids, DType::kF32, &x);
   layers(cache, Chunk{1, s.step.slice(0, 1, 2), 0, &kv_len});
-  ops::rms_norm(*be_, x, w_.final_norm, h_.eps, &norm);
   ops::matmul(*be_, norm, w_.lm_head, true, &s.logits);
 }
 

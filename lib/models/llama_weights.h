@@ -15,6 +15,10 @@ namespace loka {
 struct LayerWeights {
   Tensor attn_norm, wq, wk, wv, wo, bq, bk, bv, bo, q_norm, k_norm;
   Tensor ffn_norm, w_gate, w_up, w_down;
+  // Set where the weights are copied anyway (device backends): [wq; wk; wv] and
+  // [w_gate; w_up] in one matrix each, wq ... w_up being row ranges of them, so a decode
+  // step runs one GEMV per group.
+  Tensor wqkv, w_gate_up;
 };
 
 struct LlamaWeights {

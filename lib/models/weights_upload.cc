@@ -1,6 +1,7 @@
 // upload_llama_weights: tensor-by-tensor copies to the backend, shared tensors deduplicated.
 #include "models/weights_upload.h"
 
+#include <initializer_list>
 #include <map>
 
 namespace loka {
@@ -19,10 +20,37 @@ void for_each_tensor(LlamaWeights& w, Fn&& fn) {
   }
 }
 
+// The parts stacked row-wise in one new device matrix, each part then a row range of it;
+// undefined (parts left alone) unless they share dtype and row length.
+Tensor stack_rows(Backend& be, std::initializer_list<Tensor*> parts) {
+  const Tensor& first = **parts.begin();
+  int64_t rows = 0;
+  for (const Tensor* p : parts) {
+    if (!p->defined() || p->ndim() != 2 || p->dtype() != first.dtype() ||
+        p->dim(1) != first.dim(1) || !p->is_contiguous()) {
+      return {};
+    }
+    rows += p->dim(0);
+  }
+  Tensor stacked = be.alloc(first.dtype(), {rows, first.dim(1)});
+  int64_t at = 0;
+  for (Tensor* p : parts) {
+    const Tensor range = stacked.slice(0, at, at + p->dim(0));
+    be.copy(*p, range);
+    *p = range;
+    at += p->dim(0);
+  }
+  return stacked;
+}
+
 }  // namespace
 
 LlamaWeights upload_llama_weights(const LlamaWeights& w, Backend& be) {
   LlamaWeights out = w;
+  for (LayerWeights& l : out.layers) {
+    l.wqkv = stack_rows(be, {&l.wq, &l.wk, &l.wv});
+    l.w_gate_up = stack_rows(be, {&l.w_gate, &l.w_up});
+  }
   std::map<const void*, Tensor> done;  // host data -> its device copy
   for_each_tensor(out, [&](Tensor& t) {
     if (!t.defined() || !t.device().is_host()) return;

@@ -29,6 +29,14 @@ void check_common(const Tensor& x, const Tensor& weight, float eps) {
   }
 }
 
+void check_residual(const Tensor& x, const Tensor& residual, const Tensor& weight, float eps) {
+  check_common(x, weight, eps);
+  expect_dtype(residual, kFloatTypes, kOp, "residual");
+  expect_same_shape(x, residual, kOp, "x", "residual");
+  LOKA_CHECK(residual.is_contiguous(), ErrorCode::kInvalidArgument,
+        std::string(kOp) + ": input " + residual.describe() + " is not contiguous");
+}
+
 }  // namespace
 
 Tensor rms_norm(Backend& be, const Tensor& x, const Tensor& weight, float eps, const Tensor* out) {
@@ -46,17 +54,19 @@ Tensor rms_norm(Backend& be, const Tensor& x, const Tensor& weight, float eps, c
 
 RmsNormResidual rms_norm_residual(Backend& be, const Tensor& x, const Tensor& residual,
                                   const Tensor& weight, float eps) {
-  check_common(x, weight, eps);
-  expect_dtype(residual, kFloatTypes, kOp, "residual");
-  expect_same_shape(x, residual, kOp, "x", "residual");
-  LOKA_CHECK(residual.is_contiguous(), ErrorCode::kInvalidArgument,
-        std::string(kOp) + ": input " + residual.describe() + " is not contiguous");
-  OpNode node{OpKind::kRmsNorm,
-              {x, weight, residual},
-              {be.alloc(x.dtype(), x.shape()), be.alloc(residual.dtype(), x.shape())},
-              RmsNormParams{eps}};
-  run_op(be, node);
-  return {node.dst[0], node.dst[1]};
+  check_residual(x, residual, weight, eps);
+  RmsNormResidual r{be.alloc(x.dtype(), x.shape()), be.alloc(residual.dtype(), x.shape())};
+  rms_norm_residual(be, x, residual, weight, eps, r.out, r.sum);
+  return r;
+}
+
+void rms_norm_residual(Backend& be, const Tensor& x, const Tensor& residual,
+                       const Tensor& weight, float eps, const Tensor& out, const Tensor& sum) {
+  check_residual(x, residual, weight, eps);
+  expect_dtype(out, kFloatTypes, kOp, "out");
+  expect_output(out, out.dtype(), x.shape(), kOp);
+  expect_output(sum, residual.dtype(), x.shape(), kOp);
+  run_op(be, OpNode{OpKind::kRmsNorm, {x, weight, residual}, {out, sum}, RmsNormParams{eps}});
 }
 
 }  // namespace loka::ops

@@ -21,5 +21,10 @@ struct RmsNormResidual {
 /// rounded sum, so the result equals add() followed by rms_norm().
 RmsNormResidual rms_norm_residual(Backend& be, const Tensor& x, const Tensor& residual,
                                   const Tensor& weight, float eps);
+/// The same into given tensors: `out` (x's shape, a float dtype) and `sum` (residual's dtype
+/// and shape), both contiguous; `sum` may be `residual` itself (the residual stream updated
+/// in place between transformer blocks).
+void rms_norm_residual(Backend& be, const Tensor& x, const Tensor& residual,
+                       const Tensor& weight, float eps, const Tensor& out, const Tensor& sum);
 
 }  // namespace loka::ops

@@ -72,6 +72,29 @@ TEST_CASE("conformance: rms_norm_residual", "[conformance][rms_norm]") {
   }
 }
 
+TEST_CASE("conformance: rms_norm_residual updating the residual in place", "[conformance][rms_norm]") {
+  // As between transformer blocks: sum is the residual stream itself; rows short enough to
+  // stay in registers and rows long enough to stream twice.
+  const float eps = 1e-6f;
+  for (auto& be : conformance_backends()) {
+    for (const Shape& s : std::vector<Shape>{{1, 4096}, {3, 200}, {2, 20000}}) {
+      Tensor x = random_tensor(DType::kF32, s, 31), r = random_tensor(DType::kF32, s, 32, -3.0, 3.0);
+      Tensor w = random_tensor(DType::kF32, {s[s.size() - 1]}, 33, 0.5, 1.5);
+      const auto xv = to_f64(*be, x), rv = to_f64(*be, r);
+      std::vector<double> sum(xv.size());
+      for (size_t i = 0; i < xv.size(); ++i) sum[i] = xv[i] + rv[i];
+      // A second tensor of the same values: on the CPU to_backend is the tensor itself.
+      const Tensor stream = to_backend(*be, random_tensor(DType::kF32, s, 32, -3.0, 3.0));
+      const Tensor out = be->alloc(DType::kF32, s);
+      ops::rms_norm_residual(*be, to_backend(*be, x), stream, to_backend(*be, w), eps, out, stream);
+      expect_close("rms_norm_res", s.str() + " in place sum", DType::kF32, *be, to_f64(*be, stream),
+                   sum, tolerance_for(DType::kF32));
+      expect_close("rms_norm_res", s.str() + " in place out", DType::kF32, *be, to_f64(*be, out),
+                   ref_rms_norm(sum, to_f64(*be, w), eps), tolerance_for(DType::kF32));
+    }
+  }
+}
+
 TEST_CASE("rms_norm rejects bad arguments", "[rms_norm]") {
   auto be = conformance_backends().front();
   Tensor x = random_tensor(DType::kF32, {3, 8}, 1), w = random_tensor(DType::kF32, {8}, 2);
