@@ -46,7 +46,8 @@ void LlamaFamily::attention_block(const LayerWeights& l, size_t layer, LlamaKvCa
   const bool recorded = chunk.kv_len != nullptr;
   const int64_t kv_width = h_.kv_heads * h_.head_dim, q_width = h_.heads * h_.head_dim;
   Tensor q, k, v;
-  if (recorded && l.wqkv.defined()) {
+  const bool fused = recorded && l.wqkv.defined();
+  if (fused) {
     ops::matmul(be, norm, l.wqkv, true, &s.qkv);
     const Tensor flat = s.qkv.reshape({s.qkv.numel()});
     q = flat.slice(0, 0, q_width).reshape({1, q_width});
@@ -73,8 +74,15 @@ void LlamaFamily::attention_block(const LayerWeights& l, size_t layer, LlamaKvCa
     ops::rms_norm(be, q3, l.q_norm, h_.eps, &q3);
     ops::rms_norm(be, k, l.k_norm, h_.eps, &k);
   }
-  ops::rope(be, q3, positions, h_.rope, &q3);
-  ops::rope(be, k, positions, h_.rope, &k);
+  if (fused) {  // q's heads and k's heads are neighbours in s.qkv: one rope for both
+    const Tensor qk = s.qkv.reshape({s.qkv.numel()})
+                          .slice(0, 0, q_width + kv_width)
+                          .reshape({1, h_.heads + h_.kv_heads, h_.head_dim});
+    ops::rope(be, qk, positions, h_.rope, &qk);
+  } else {
+    ops::rope(be, q3, positions, h_.rope, &q3);
+    ops::rope(be, k, positions, h_.rope, &k);
+  }
   if (recorded) {
     ops::set_rows(be, k, positions, cache.keys(layer));
     ops::set_rows(be, v, positions, cache.values(layer));
