@@ -164,7 +164,8 @@ typedef struct loka_session_params {
   int64_t context_length;  /* tokens the session holds; 0 = the model's context length */
 } loka_session_params;
 
-/* Fills the first struct_size bytes of *params with the defaults (see loka_model_params). */
+/* Fills the first struct_size bytes of *params with the defaults (see "Versioned params
+ * structs" above). */
 LOKA_API loka_status* loka_session_params_init(loka_session_params* params, size_t struct_size);
 #define LOKA_SESSION_PARAMS_INIT(p) loka_session_params_init((p), sizeof(*(p)))
 /* Deprecated like loka_model_params_default: use loka_session_params_init(). */
@@ -200,7 +201,8 @@ typedef struct loka_generate_params {
   int32_t ignore_eos;
 } loka_generate_params;
 
-/* Fills the first struct_size bytes of *params with the defaults (see loka_model_params). */
+/* Fills the first struct_size bytes of *params with the defaults (see "Versioned params
+ * structs" above). */
 LOKA_API loka_status* loka_generate_params_init(loka_generate_params* params, size_t struct_size);
 #define LOKA_GENERATE_PARAMS_INIT(p) loka_generate_params_init((p), sizeof(*(p)))
 /* Deprecated like loka_model_params_default: use loka_generate_params_init(). */
