@@ -58,12 +58,13 @@ void LlamaFamily::attention_block(const LayerWeights& l, size_t layer, LlamaKvCa
     q = rows(s.q, n);
     k = recorded ? s.k_new : cache.keys(layer).slice(0, pos, pos + n);
     v = recorded ? s.v_new : cache.values(layer).slice(0, pos, pos + n);
-    const Tensor k2 = k.reshape({n, kv_width}), v2 = v.reshape({n, kv_width});
+  }
+  const Tensor k2 = k.reshape({n, kv_width}), v2 = v.reshape({n, kv_width});
+  if (!fused) {
     ops::matmul(be, norm, l.wq, true, &q);
     ops::matmul(be, norm, l.wk, true, &k2);
     ops::matmul(be, norm, l.wv, true, &v2);
   }
-  const Tensor k2 = k.reshape({n, kv_width}), v2 = v.reshape({n, kv_width});
   if (h_.qkv_bias) {
     ops::add(be, q, l.bq, &q);
     ops::add(be, k2, l.bk, &k2);
