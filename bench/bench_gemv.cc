@@ -1,6 +1,8 @@
 // Decode GEMV (M = 1, and up to 32 rows) through matmul with weights in bf16, f16 and f32, all
 // larger than the last-level cache: GB/s of weight bytes against the measured read
-// bandwidth; oneDNN on the same shapes for comparison (it sets kGemvMaxRows).
+// bandwidth; oneDNN on the same shapes for comparison (it sets kGemvMaxRows). Also, per dtype,
+// one M = 1 product whose weights stay in L2 (`in_cache/`): the kernel's own ceiling, which
+// bounds the from-memory rate where widening the weights costs more than reading them.
 #include <string>
 
 #include "bench_util.h"
@@ -62,6 +64,13 @@ const bool registered = [] {
             ->UseRealTime();
       }
     }
+  }
+  for (DType wt : {DType::kBF16, DType::kF16, DType::kF32}) {
+    const int64_t N = 192, K = 2048;  // 768 KiB of 16-bit weights, half per thread: L2
+    benchmark::RegisterBenchmark(("in_cache/" + std::string(loka::dtype_name(wt)) + "/1x192x2048").c_str(),
+                                 BM_matmul, int64_t{1}, N, K, wt)
+        ->Unit(benchmark::kMicrosecond)
+        ->UseRealTime();
   }
   return true;
 }();

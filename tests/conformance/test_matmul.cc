@@ -283,3 +283,53 @@ TEST_CASE("matmul of empty extents", "[matmul]") {
       ops::matmul(*be, Tensor::empty(DType::kF32, {0, 4}), Tensor::empty(DType::kF32, {5, 4}));
   REQUIRE(e.shape() == Shape{0, 5});
 }
+
+namespace {
+
+// The value of f16 bits by the IEEE 754 formula (finite values only).
+double f16_value(uint16_t h) {
+  const int exp = (h >> 10) & 0x1f, mant = h & 0x3ff;
+  const double mag = exp == 0 ? std::ldexp(mant, -24) : std::ldexp(1024 + mant, exp - 25);
+  return (h & 0x8000) ? -mag : mag;
+}
+
+}  // namespace
+
+TEST_CASE("cpu gemv f16 weights: subnormals, extremes, signs, large and tiny activations",
+          "[matmul][cpu]") {
+  // The AVX2 kernel widens half of the f16 rows by integer shifts with activations scaled by
+  // 2^100 (exact for |x| < 2^27, the vcvtph2ps path for all rows above that); every finite f16
+  // pattern class goes through both row kinds here: 16 rows x K = 64 + a 5-element tail.
+  ThreadPool pool(2);
+  const int64_t N = 16, K = 69;
+  std::vector<uint16_t> w(N * K);
+  const uint16_t classes[] = {0x0001, 0x03ff, 0x0200, 0x0400, 0x7bff, 0x3c00, 0x0000, 0x3555};
+  for (int64_t i = 0; i < N * K; ++i) {
+    const uint16_t sign = (i / 3) % 2 ? 0x8000 : 0;
+    w[i] = static_cast<uint16_t>(classes[(i * 7 + i / K) % 8] | sign);
+  }
+  for (float big : {1.0f, 1e-30f, 3e5f, 1e8f, 2e8f, 1e9f}) {
+    std::vector<float> x(K);
+    for (int64_t k = 0; k < K; ++k) x[k] = big * static_cast<float>((k % 5) - 2) * 0.37f;
+    std::vector<double> want(N);
+    double scale = 0;
+    for (int64_t n = 0; n < N; ++n) {
+      for (int64_t k = 0; k < K; ++k) {
+        want[n] += static_cast<double>(x[k]) * f16_value(w[n * K + k]);
+        scale = std::max(scale, std::fabs(static_cast<double>(x[k]) * f16_value(w[n * K + k])));
+      }
+    }
+    for (auto isa : {cpu::GemvIsa::kPortable, cpu::GemvIsa::kAvx2, cpu::GemvIsa::kAvx512}) {
+      if (!cpu::gemv_isa_available(isa)) continue;
+      std::vector<float> y(N, -7.0f);
+      cpu::gemv({1, N, K, x.data(), K, DType::kF16, w.data(), K, y.data(), N}, pool, isa);
+      INFO("x scale " << big << ", gemv kernel " << static_cast<int>(isa));
+      for (int64_t n = 0; n < N; ++n) {
+        INFO("row " << n);
+        CHECK(std::isfinite(y[n]));
+        // f32 accumulation of K products: error relative to the largest product.
+        CHECK(std::fabs(y[n] - want[n]) <= 1e-5 * scale * K);
+      }
+    }
+  }
+}
