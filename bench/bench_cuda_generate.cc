@@ -13,8 +13,8 @@
 #include "core/error.h"
 #include "token_cost.h"
 #include "models/model.h"
-#include "ops/argmax.h"
 #include "ops/matmul.h"
+#include "runtime/sampler.h"
 
 namespace {
 
@@ -101,22 +101,24 @@ int main(int argc, char** argv) {
     std::uniform_int_distribution<int32_t> pick(0, static_cast<int32_t>(info.vocab_size - 1));
     std::vector<int32_t> ids(static_cast<size_t>(prompt));
     for (auto& id : ids) id = pick(rng);
-    auto cpu = loka::create_backend(loka::Device{});
     double best_prefill = 1e30, best_ttft = 1e30, best_decode = 1e30;
     uint64_t min_free = UINT64_MAX;
     auto probe = loka::create_backend(dev);
     for (int r = 0; r < reps + 1; ++r) {  // the first round warms up (plans, pools)
       auto cache = model->new_cache(prompt + gen);
       t0 = Clock::now();
-      Tensor logits = model->forward(ids, *cache);
+      // Greedy on the device: the logits stay there and only the token id comes back.
+      loka::Sampler sampler(loka::SamplerParams{.temperature = 0.0f});
+      Tensor logits = model->forward_last(ids, *cache);
+      model->backend()->synchronize();
       const double prefill = seconds_since(t0);
-      int32_t next = loka::ops::argmax(*cpu, logits).data_as<int32_t>()[0];
+      int32_t next = sampler.sample(logits, model->backend());
       const double ttft = seconds_since(t0);
       min_free = std::min(min_free, probe->memory_info().free_bytes);
       t0 = Clock::now();
       for (int i = 0; i < gen; ++i) {
-        logits = model->forward({&next, 1}, *cache);
-        next = loka::ops::argmax(*cpu, logits).data_as<int32_t>()[0];
+        logits = model->forward_last({&next, 1}, *cache);
+        next = sampler.sample(logits, model->backend());
       }
       const double decode = seconds_since(t0);
       min_free = std::min(min_free, probe->memory_info().free_bytes);

@@ -119,7 +119,8 @@ void LlamaFamily::mlp_block(const LayerWeights& l, ForwardScratch& s, int64_t n)
   ops::matmul(be, gate, l.w_down, true, &proj);
 }
 
-Tensor LlamaFamily::forward(std::span<const int32_t> tokens, LlamaKvCache& cache, bool all_logits) {
+Tensor LlamaFamily::forward(std::span<const int32_t> tokens, LlamaKvCache& cache, bool all_logits,
+                            bool logits_on_host) {
   // The owner pointer alone could match a new model at a freed model's address.
   const ForwardScratch& sc = cache.scratch();
   LOKA_CHECK(cache.owner() == this && cache.layers() == h_.layers &&
@@ -141,7 +142,7 @@ Tensor LlamaFamily::forward(std::span<const int32_t> tokens, LlamaKvCache& cache
   }
   ForwardScratch& s = cache.scratch();
   s.ensure(*be_, h_, n);
-  if (n == 1 && !all_logits) return decode(tokens[0], cache);
+  if (n == 1 && !all_logits) return decode(tokens[0], cache, logits_on_host);
   std::vector<int32_t> positions(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) positions[static_cast<size_t>(i)] = static_cast<int32_t>(pos + i);
   be_->copy(Tensor::borrow(DType::kI32, {n}, positions.data(), nullptr), rows(s.positions, n));
@@ -153,7 +154,8 @@ Tensor LlamaFamily::forward(std::span<const int32_t> tokens, LlamaKvCache& cache
   cache.set_size(pos + n);
 
   const Tensor norm = rows(s.norm, n);  // the final norm of every row
-  return on_host(ops::matmul(*be_, all_logits ? norm : norm.slice(0, n - 1, n), w_.lm_head));
+  const Tensor logits = ops::matmul(*be_, all_logits ? norm : norm.slice(0, n - 1, n), w_.lm_head);
+  return logits_on_host ? on_host(logits) : logits;
 }
 
 // Each block adds its output to the residual stream x in the same op that normalises the
@@ -180,7 +182,7 @@ Tensor LlamaFamily::on_host(const Tensor& t) const {
   return host;
 }
 
-Tensor LlamaFamily::decode(int32_t token, LlamaKvCache& cache) {
+Tensor LlamaFamily::decode(int32_t token, LlamaKvCache& cache, bool logits_on_host) {
   ForwardScratch& s = cache.scratch();
   const int64_t pos = cache.size();
   const int32_t step[3] = {token, static_cast<int32_t>(pos), static_cast<int32_t>(pos + 1)};
@@ -188,7 +190,7 @@ Tensor LlamaFamily::decode(int32_t token, LlamaKvCache& cache) {
   if (!s.decode_step) s.decode_step = be_->capture([this, &cache] { record_decode(cache); });
   s.decode_step->replay();
   cache.set_size(pos + 1);
-  return on_host(s.logits);
+  return logits_on_host ? on_host(s.logits) : s.logits;
 }
 
 // Everything a step reads that changes between steps is in s.step; the rest are the same

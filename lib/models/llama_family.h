@@ -23,7 +23,10 @@ class LlamaFamily {
   /// See Model::forward. Throws kInvalidArgument for an empty chunk, a chunk past the
   /// cache's capacity, a token id outside the vocabulary or a cache of another model;
   /// the cache is unchanged when it throws.
-  Tensor forward(std::span<const int32_t> tokens, LlamaKvCache& cache, bool all_logits);
+  /// With !logits_on_host the logits stay where they were computed (see Model::forward_last).
+  Tensor forward(std::span<const int32_t> tokens, LlamaKvCache& cache, bool all_logits,
+                 bool logits_on_host = true);
+  Backend* backend() const { return be_.get(); }
 
  private:
   // What a chunk of n tokens reads: its positions, and either the first position (the
@@ -42,7 +45,7 @@ class LlamaFamily {
   /// The layers and the final norm over rows(s.x, chunk.n), embedded already.
   void layers(LlamaKvCache& cache, const Chunk& chunk);
   /// One token through the recorded step (a CUDA graph on the GPU): logits [1, vocab].
-  Tensor decode(int32_t token, LlamaKvCache& cache);
+  Tensor decode(int32_t token, LlamaKvCache& cache, bool logits_on_host);
   void record_decode(LlamaKvCache& cache);
   /// t itself on a host backend, else a host copy (waits for the queued work).
   Tensor on_host(const Tensor& t) const;

@@ -49,6 +49,12 @@ class LlamaModel final : public Model {
     LOKA_CHECK(c, ErrorCode::kInvalidArgument, "forward: the KV cache was made by another model");
     return net_->forward(tokens, *c, all_logits);
   }
+  Tensor forward_last(std::span<const int32_t> tokens, KvCache& cache) override {
+    auto* c = dynamic_cast<LlamaKvCache*>(&cache);
+    LOKA_CHECK(c, ErrorCode::kInvalidArgument, "forward: the KV cache was made by another model");
+    return net_->forward(tokens, *c, false, /*logits_on_host=*/false);
+  }
+  Backend* backend() const override { return net_->backend(); }
 
  private:
   ModelInfo info_;

@@ -14,6 +14,8 @@
 
 namespace loka {
 
+class Backend;
+
 struct ModelLoadOptions {
   std::string device = "cpu";  ///< "cpu" or "cuda:N"
   int threads = 0;             ///< 0 = all cores
@@ -72,6 +74,15 @@ class Model {
   /// for the last token. Not thread-safe for one cache; different caches may run concurrently
   /// only if the implementation says so.
   virtual Tensor forward(std::span<const int32_t> tokens, KvCache& cache, bool all_logits = false) = 0;
+
+  /// forward() for the logits of the last token only, [1, vocab], left where the model
+  /// computed them (device memory on a GPU; valid until the next forward on `cache`), so
+  /// that a sampler on the same device reads them without a copy. See backend().
+  virtual Tensor forward_last(std::span<const int32_t> tokens, KvCache& cache) {
+    return forward(tokens, cache, false);
+  }
+  /// The backend whose memory forward_last's logits may live in; null: always the host.
+  virtual Backend* backend() const { return nullptr; }
 };
 
 }  // namespace loka

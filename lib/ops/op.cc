@@ -19,6 +19,7 @@ const char* op_name(OpKind kind) {
     case OpKind::kArgmax: return "argmax";
     case OpKind::kTopK: return "top_k";
     case OpKind::kSetRows: return "set_rows";
+    case OpKind::kSample: return "sample";
   }
   return "?";
 }

@@ -27,9 +27,10 @@ enum class OpKind {
   kArgmax,     // src: x[..., N]; dst: i32[...]
   kTopK,       // src: x[..., N]; dst: values[..., k] (x's dtype), indices i32[..., k]; descending
   kSetRows,    // src: rows[T, ...], indices i32[T]; dst: table[R, ...] updated in place
+  kSample,     // src: logits f32[V], penalties i32[P, 2] (id, count); dst: token i32[1], scratch f32[V]
 };
-/// Number of op kinds (the size of a backend's kernel table); kSetRows is the last.
-constexpr size_t kOpKindCount = static_cast<size_t>(OpKind::kSetRows) + 1;
+/// Number of op kinds (the size of a backend's kernel table); kSample is the last.
+constexpr size_t kOpKindCount = static_cast<size_t>(OpKind::kSample) + 1;
 
 const char* op_name(OpKind kind);
 
@@ -84,8 +85,19 @@ struct TopKParams {
   int64_t k = 1;
 };
 
+/// The sampling chain of ops/sampling_chain.h for one row of logits.
+struct SampleParams {
+  float temperature = 0.0f;  // <= 0: argmax after the penalties (u unused)
+  int32_t top_k = 0;         // <= 0: off
+  float top_p = 1.0f;        // >= 1: off
+  float min_p = 0.0f;        // <= 0: off
+  float repeat_penalty = 1.0f;
+  float presence_penalty = 0.0f;
+  float frequency_penalty = 0.0f;
+  double u = 0.0;  // the uniform draw in [0, 1)
+};
 using OpParams = std::variant<std::monostate, MatMulParams, RmsNormParams, RopeParams,
-                              SoftmaxParams, AttentionParams, GeluParams, TopKParams>;
+                              SoftmaxParams, AttentionParams, GeluParams, TopKParams, SampleParams>;
 
 struct OpNode {
   OpKind kind;

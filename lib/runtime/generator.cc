@@ -17,12 +17,24 @@ double ms_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
 
-std::span<const float> last_row(const Tensor& logits) {
+// The last row of F32 logits [n, vocab], in host or device memory.
+Tensor last_row(const Tensor& logits) {
   LOKA_CHECK(logits.defined() && logits.dtype() == DType::kF32 && logits.ndim() == 2 &&
                  logits.dim(0) >= 1 && logits.dim(1) >= 1 && logits.is_contiguous(),
              ErrorCode::kInternal, "model forward: expected contiguous F32 logits [n, vocab]");
-  const int64_t vocab = logits.dim(1);
-  return {logits.data_as<const float>() + (logits.dim(0) - 1) * vocab, static_cast<size_t>(vocab)};
+  return logits.slice(0, logits.dim(0) - 1, logits.dim(0));
+}
+
+std::vector<float> host_values(const Tensor& row, Backend* be) {
+  std::vector<float> v(static_cast<size_t>(row.numel()));
+  const Tensor host = Tensor::borrow(DType::kF32, row.shape(), v.data(), nullptr);
+  if (row.device().is_host()) {
+    std::copy_n(row.data_as<const float>(), v.size(), v.begin());
+  } else {
+    LOKA_CHECK(be != nullptr, ErrorCode::kInternal, "model forward: device logits without a backend");
+    be->copy(row, host);
+  }
+  return v;
 }
 
 }  // namespace
@@ -122,7 +134,7 @@ GenerateResult Generator::generate(std::span<const int32_t> prompt, const Genera
     StreamDecoder decoder(tok);
     decoder.push(prompt.back());
 
-    Tensor logits = model_->forward(prompt.subspan(common), *cache_, false);
+    Tensor logits = model_->forward_last(prompt.subspan(common), *cache_);
     cached_.assign(prompt.begin(), prompt.end());
     const Clock::time_point t_prefill = Clock::now();
     result.stats.prefill_ms = ms_between(t0, t_prefill);
@@ -144,7 +156,7 @@ GenerateResult Generator::generate(std::span<const int32_t> prompt, const Genera
         reason = StopReason::kCancelled;
         break;
       }
-      const int32_t id = sampler.sample(last_row(logits));
+      const int32_t id = sampler.sample(last_row(logits), model_->backend());
       t_last = Clock::now();
       if (result.tokens.empty()) t_first = t_last;
       result.tokens.push_back(id);
@@ -171,7 +183,7 @@ GenerateResult Generator::generate(std::span<const int32_t> prompt, const Genera
         break;
       }
       const int32_t step[1] = {id};
-      logits = model_->forward(step, *cache_, false);
+      logits = model_->forward_last(step, *cache_);
       cached_.push_back(id);
     }
     if (reason != StopReason::kCallback && reason != StopReason::kStopString) {
@@ -179,8 +191,7 @@ GenerateResult Generator::generate(std::span<const int32_t> prompt, const Genera
       emit(matcher.flush());
     }
     result.stop_reason = reason;
-    const std::span<const float> row = last_row(logits);
-    last_logits_.assign(row.begin(), row.end());
+    last_logits_ = host_values(last_row(logits), model_->backend());
     GenerateStats& s = result.stats;
     s.generated_tokens = static_cast<int64_t>(result.tokens.size());
     if (!result.tokens.empty()) s.time_to_first_token_ms = ms_between(t0, t_first);

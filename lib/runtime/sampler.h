@@ -6,6 +6,10 @@
 #include <span>
 #include <vector>
 
+#include "backend/backend.h"
+#include "ops/sample.h"
+#include "ops/sampling_chain.h"
+
 namespace loka {
 
 /// Sampling settings. The chain runs in llama.cpp's default order:
@@ -24,35 +28,17 @@ struct SamplerParams {
   uint64_t seed = 0;             ///< same seed, same tokens
 };
 
-/// One candidate token while the chain filters: its id, logit and (after softmax) probability.
-struct Candidate {
-  int32_t id;
-  float logit;
-  float p;
-};
-
-/// The chain's steps, exposed for tests; each keeps at least one candidate.
-namespace sampling {
-void apply_penalties(std::vector<Candidate>& cands, std::span<const int32_t> window,
-                     float repeat, float presence, float frequency);
-/// Keeps the k largest logits, sorted descending.
-void top_k(std::vector<Candidate>& cands, int32_t k);
-/// Sorts descending by logit and sets p (softmax in double, stored as float).
-void softmax(std::vector<Candidate>& cands);
-/// Keeps the smallest prefix whose probability sum reaches `p` (llama.cpp's rule).
-void top_p(std::vector<Candidate>& cands, float p);
-/// Keeps tokens whose probability is at least `p` times the largest.
-void min_p(std::vector<Candidate>& cands, float p);
-void temperature(std::vector<Candidate>& cands, float t);
-/// Index into `cands` (probabilities from softmax) for a uniform draw u in [0, 1).
-size_t draw(const std::vector<Candidate>& cands, double u);
-}  // namespace sampling
+using sampling::Candidate;
 
 class Sampler {
  public:
   explicit Sampler(const SamplerParams& params = {});
   /// Picks the next token from `logits` (one per vocabulary entry).
   int32_t sample(std::span<const float> logits);
+  /// The same from a row of logits in host memory, or on `be`'s device: there the chain
+  /// runs on the device when the backend can (ops::device_can_sample) and only the id
+  /// crosses; otherwise the row is copied to the host first.
+  int32_t sample(const Tensor& logits, Backend* be);
   /// Records a token (prompt or generated) for the penalties.
   void accept(int32_t token);
   /// Forgets the history; the random stream restarts from the seed.
@@ -62,11 +48,16 @@ class Sampler {
  private:
   /// Uniform double in [0, 1) from 53 random bits (std distributions differ across libraries).
   double uniform();
+  /// The op's parameters for the next token: the draw u taken here unless greedy.
+  SampleParams next_params();
+  std::vector<sampling::PenaltyCount> window_counts() const;
 
   SamplerParams params_;
   std::mt19937_64 rng_;
   std::vector<int32_t> history_;
   std::vector<Candidate> cands_;
+  std::vector<float> host_row_;
+  ops::SampleWorkspace device_ws_;
 };
 
 }  // namespace loka

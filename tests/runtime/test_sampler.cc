@@ -57,7 +57,7 @@ const std::vector<float> kLogits = {1.0f, 2.5f, -0.5f, 0.3f, 2.0f, -3.0f, 1.7f, 
 TEST_CASE("sampler: penalties follow llama.cpp / OpenAI definitions", "[sampler]") {
   auto c = make({2.0f, -1.0f, 0.5f, 3.0f});
   const std::vector<int32_t> window = {0, 1, 0, 0};
-  sampling::apply_penalties(c, window, 2.0f, 0.25f, 0.5f);
+  sampling::apply_penalties(c, sampling::count_window(window), 2.0f, 0.25f, 0.5f);
   CHECK(c[0].logit == Approx(2.0 / 2.0 - 3 * 0.5 - 0.25));
   CHECK(c[1].logit == Approx(-1.0 * 2.0 - 1 * 0.5 - 0.25));
   CHECK(c[2].logit == Approx(0.5));
