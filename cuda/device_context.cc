@@ -43,6 +43,8 @@ DeviceContext::DeviceContext(int device) : device_(device) {
   LOKA_CUDA(cudaHostAlloc(reinterpret_cast<void**>(&error_), sizeof(DeviceErrorRecord),
                           cudaHostAllocMapped));
   std::memset(error_, 0, sizeof(DeviceErrorRecord));
+  LOKA_CUDA(cudaMalloc(reinterpret_cast<void**>(&counters_), kBlockCounterCount * sizeof(unsigned int)));
+  LOKA_CUDA(cudaMemset(counters_, 0, kBlockCounterCount * sizeof(unsigned int)));
 }
 
 DeviceContext::~DeviceContext() {
@@ -54,6 +56,7 @@ DeviceContext::~DeviceContext() {
     if (staged_[i]) cudaEventDestroy(staged_[i]);
   }
   if (error_) cudaFreeHost(error_);
+  if (counters_) cudaFree(counters_);
   plans_.reset();  // its descriptors before the handle
   if (lt_) cublasLtDestroy(lt_);
   if (stream_) cudaStreamDestroy(stream_);

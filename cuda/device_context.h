@@ -31,6 +31,7 @@ struct DeviceErrorRecord {
 class GemmPlanCache;
 
 constexpr size_t kWorkspaceBytes = 32u << 20;  // cuBLASLt workspace (Hopper kernels like 32 MiB)
+constexpr int64_t kBlockCounterCount = 4096;   // see DeviceContext::block_counters
 
 class DeviceContext : public std::enable_shared_from_this<DeviceContext> {
  public:
@@ -46,6 +47,10 @@ class DeviceContext : public std::enable_shared_from_this<DeviceContext> {
   void* workspace();
   static constexpr size_t workspace_bytes() { return kWorkspaceBytes; }
   DeviceErrorRecord* error_record() const { return error_; }
+  /// kBlockCounterCount counters in device memory, zero between kernels: for a kernel whose
+  /// last block to finish does a final step (it counts its blocks in and leaves the counters
+  /// it used at zero again). Kernels on the context's one stream never overlap.
+  unsigned int* block_counters() const { return counters_; }
   const std::string& name() const { return name_; }
   int sm_count() const { return sm_count_; }
 
@@ -77,6 +82,7 @@ class DeviceContext : public std::enable_shared_from_this<DeviceContext> {
   cublasLtHandle_t lt_ = nullptr;
   void* workspace_ = nullptr;
   DeviceErrorRecord* error_ = nullptr;
+  unsigned int* counters_ = nullptr;
   std::unique_ptr<GemmPlanCache> plans_;
   std::mutex upload_mu_;
   void* staging_[2] = {nullptr, nullptr};

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "attention_decode.h"
 #include "attention_mma.h"
 #include "common.cuh"
 #include "cuda_check.h"
@@ -160,6 +161,12 @@ void run_attention(const OpNode& n, DeviceContext& ctx) {
              p.scale, p.causal, 0, 0, nullptr,
              n.src.size() == 4 ? n.src[3].data_as<const int32_t>() : nullptr};
   if (a.t == 0 || a.hq == 0) return;
+  if (a.t == 1 && attention_decode_supported(a.d, a.dv, a.hq, a.hkv)) {  // a decode step
+    attention_decode({a.q, a.k, a.v, a.qdt, a.kdt, a.vdt, o.data(), dt_code(o.dtype()), a.s, a.hq,
+                      a.hkv, a.d, p.scale, a.kv_len},
+                     ctx);
+    return;
+  }
   // Prefill chunks on tensor cores when bf16 operands are acceptable.
   const bool bf16_inputs = q.dtype() == DType::kBF16 && k.dtype() == DType::kBF16 &&
                            v.dtype() == DType::kBF16;

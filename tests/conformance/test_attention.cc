@@ -82,6 +82,11 @@ TEST_CASE("conformance: attention variants", "[conformance][attention]") {
     // A long decode row: many key blocks, online rescaling across them.
     const AttentionDims e{1, 2049, 8, 1, 128, 128};
     check_attention(*be, "S=2049", make_inputs(DType::kBF16, DType::kBF16, e, 7, 2), e, {});
+    // Decode with head size 256, two query heads per key/value head, not causal, a sharp
+    // softmax, f16 keys and values under f32 queries.
+    const AttentionDims f{1, 700, 4, 2, 256, 256};
+    check_attention(*be, "D=256 group 2", make_inputs(DType::kF32, DType::kF16, f, 8, 1), f,
+                    AttentionParams{1.0f / 8.0f, false});
   }
 }
 

@@ -1,0 +1,188 @@
+// Decode attention (one query per head): blocks over (key/value head, key split). Each warp
+// walks its keys two at a time with both rows' loads in flight, scoring them against every
+// query head of the group (a key/value row is read once for the group), with an online
+// softmax per head. Each block writes its partial result per head; the last block of a
+// key/value head to finish (a counter in the context) merges the splits, so one launch does
+// the whole op.
+#include <algorithm>
+
+#include "attention_decode.h"
+#include "common.cuh"
+#include "cuda_check.h"
+#include "device_context.h"
+
+namespace loka::cuda {
+namespace {
+
+constexpr int kWarps = 4;
+constexpr int kMaxSplits = 256;
+
+struct Args {
+  AttentionDecodeArgs op;
+  int splits;
+  float* partial;          // [hq, splits, d + 2]: acc, max, sum
+  unsigned int* counters;  // [hkv], zero between launches
+};
+
+template <int PL>
+__device__ __forceinline__ void load_row(const void* p, int dt, int64_t base, float (&r)[PL]) {
+  const int lane = threadIdx.x & 31;
+#pragma unroll
+  for (int j = 0; j < PL; ++j) r[j] = load_float(p, dt, base + lane + 32 * j);
+}
+
+template <int G, int PL>
+__global__ void __launch_bounds__(32 * kWarps) attention_decode_kernel(const Args a) {
+  constexpr int D = 32 * PL;
+  const AttentionDecodeArgs& o = a.op;
+  const int64_t kvh = blockIdx.x;
+  const int split = blockIdx.y;
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  const int64_t len = o.kv_len == nullptr ? o.s : min(max(int64_t(*o.kv_len), int64_t(0)), o.s);
+  const int64_t split_len = max(int64_t(2 * kWarps), (len + a.splits - 1) / a.splits);
+  const int64_t begin = split * split_len, end = min(begin + split_len, len);
+
+  float qr[G][PL], acc[G][PL], m[G], l[G];
+#pragma unroll
+  for (int g = 0; g < G; ++g) {
+    load_row(o.q, o.qdt, (kvh * G + g) * D, qr[g]);
+#pragma unroll
+    for (int j = 0; j < PL; ++j) {
+      qr[g][j] *= o.scale;
+      acc[g][j] = 0.0f;
+    }
+    m[g] = -INFINITY;
+    l[g] = 0.0f;
+  }
+  for (int64_t s = begin + warp; s < end; s += 2 * kWarps) {
+    const bool two = s + kWarps < end;  // warp-uniform
+    float kr[2][PL], vr[2][PL];
+    load_row(o.k, o.kdt, (s * o.hkv + kvh) * D, kr[0]);
+    load_row(o.v, o.vdt, (s * o.hkv + kvh) * D, vr[0]);
+    if (two) {
+      load_row(o.k, o.kdt, ((s + kWarps) * o.hkv + kvh) * D, kr[1]);
+      load_row(o.v, o.vdt, ((s + kWarps) * o.hkv + kvh) * D, vr[1]);
+    }
+#pragma unroll
+    for (int u = 0; u < 2; ++u) {
+      if (u == 1 && !two) break;
+#pragma unroll
+      for (int g = 0; g < G; ++g) {
+        float dot = 0.0f;
+#pragma unroll
+        for (int j = 0; j < PL; ++j) dot += qr[g][j] * kr[u][j];
+        dot = warp_sum(dot);
+        const float m_new = fmaxf(m[g], dot);
+        const float correction = expf(m[g] - m_new), p = expf(dot - m_new);
+        l[g] = l[g] * correction + p;
+#pragma unroll
+        for (int j = 0; j < PL; ++j) acc[g][j] = acc[g][j] * correction + p * vr[u][j];
+        m[g] = m_new;
+      }
+    }
+  }
+
+  // Merge the block's warps per head into this split's partial result.
+  __shared__ float sm[kWarps][G], sl[kWarps][G], sacc[kWarps][D];
+  __shared__ bool last_block;
+  __shared__ float scale_of[G][kMaxSplits];
+  __shared__ float total_of[G];
+#pragma unroll
+  for (int g = 0; g < G; ++g) {
+    if (lane == 0) {
+      sm[warp][g] = m[g];
+      sl[warp][g] = l[g];
+    }
+#pragma unroll
+    for (int j = 0; j < PL; ++j) sacc[warp][lane + 32 * j] = acc[g][j];
+    __syncthreads();
+    float mm = -INFINITY, ll = 0.0f;
+    for (int w = 0; w < kWarps; ++w) mm = fmaxf(mm, sm[w][g]);
+    for (int w = 0; w < kWarps; ++w) ll += sm[w][g] == -INFINITY ? 0.0f : sl[w][g] * expf(sm[w][g] - mm);
+    float* out = a.partial + ((kvh * G + g) * a.splits + split) * (D + 2);
+    for (int c = threadIdx.x; c < D; c += 32 * kWarps) {
+      float r = 0.0f;
+      for (int w = 0; w < kWarps; ++w) {
+        if (sm[w][g] != -INFINITY) r += sacc[w][c] * expf(sm[w][g] - mm);
+      }
+      out[c] = r;
+    }
+    if (threadIdx.x == 0) {
+      out[D] = mm;
+      out[D + 1] = ll;
+    }
+    __syncthreads();
+  }
+
+  // The last block of this key/value head merges every split.
+  __threadfence();
+  __syncthreads();
+  if (threadIdx.x == 0) {
+    last_block = atomicAdd(&a.counters[kvh], 1u) == static_cast<unsigned>(a.splits - 1);
+    if (last_block) a.counters[kvh] = 0;  // ready for the next launch
+  }
+  __syncthreads();
+  if (!last_block) return;
+  __threadfence();
+  for (int g = warp; g < G; g += kWarps) {
+    const float* part = a.partial + (kvh * G + g) * a.splits * (D + 2);
+    float mm = -INFINITY;
+    for (int sp = lane; sp < a.splits; sp += 32) mm = fmaxf(mm, __ldcg(part + sp * (D + 2) + D));
+    mm = warp_max(mm);
+    float ll = 0.0f;
+    for (int sp = lane; sp < a.splits; sp += 32) {
+      const float ms = __ldcg(part + sp * (D + 2) + D);
+      const float w = ms == -INFINITY ? 0.0f : expf(ms - mm);
+      scale_of[g][sp] = w;
+      ll += w * __ldcg(part + sp * (D + 2) + D + 1);
+    }
+    ll = warp_sum(ll);
+    if (lane == 0) total_of[g] = ll;
+  }
+  __syncthreads();
+  for (int i = threadIdx.x; i < G * D; i += 32 * kWarps) {
+    const int g = i / D, c = i % D;
+    const float* part = a.partial + (kvh * G + g) * a.splits * (D + 2);
+    float r = 0.0f;
+    for (int sp = 0; sp < a.splits; ++sp) r += __ldcg(part + sp * (D + 2) + c) * scale_of[g][sp];
+    const float ll = total_of[g];
+    store_float(o.out, o.odt, (kvh * G + g) * D + c, ll > 0.0f ? r / ll : 0.0f);  // no key: zeros
+  }
+}
+
+template <int G>
+void launch_for_head_size(const Args& a, dim3 grid, cudaStream_t stream) {
+  switch (a.op.d) {
+    case 64: attention_decode_kernel<G, 2><<<grid, 32 * kWarps, 0, stream>>>(a); break;
+    case 128: attention_decode_kernel<G, 4><<<grid, 32 * kWarps, 0, stream>>>(a); break;
+    default: attention_decode_kernel<G, 8><<<grid, 32 * kWarps, 0, stream>>>(a); break;
+  }
+}
+
+}  // namespace
+
+bool attention_decode_supported(int64_t d, int64_t dv, int64_t hq, int64_t hkv) {
+  const int64_t g = hkv > 0 ? hq / hkv : 0;
+  return d == dv && (d == 64 || d == 128 || d == 256) && hkv > 0 && hq % hkv == 0 &&
+         (g == 1 || g == 2 || g == 4 || g == 8) && hkv <= kBlockCounterCount && hkv <= 65535;
+}
+
+void attention_decode(const AttentionDecodeArgs& op, DeviceContext& ctx) {
+  // About two blocks per SM over the key/value heads, each warp with at least two keys.
+  const int64_t most = std::max<int64_t>(1, (op.s + 2 * kWarps - 1) / (2 * kWarps));
+  const int64_t want = (int64_t(ctx.sm_count()) * 2 + op.hkv - 1) / op.hkv;
+  Args a{op, static_cast<int>(std::clamp<int64_t>(want, 1, std::min<int64_t>(most, kMaxSplits))),
+         nullptr, ctx.block_counters()};
+  Tensor partial = ctx.temp(DType::kF32, {op.hq * a.splits * (op.d + 2)});
+  a.partial = partial.data_as<float>();
+  const dim3 grid(static_cast<unsigned>(op.hkv), static_cast<unsigned>(a.splits));
+  switch (op.hq / op.hkv) {
+    case 1: launch_for_head_size<1>(a, grid, ctx.stream()); break;
+    case 2: launch_for_head_size<2>(a, grid, ctx.stream()); break;
+    case 4: launch_for_head_size<4>(a, grid, ctx.stream()); break;
+    default: launch_for_head_size<8>(a, grid, ctx.stream()); break;
+  }
+  LOKA_CUDA_LAUNCHED();
+}
+
+}  // namespace loka::cuda
