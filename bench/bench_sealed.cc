@@ -1,8 +1,9 @@
 // Sealed-model load time (plaintext mmap / read vs AES-256-GCM vs SM4-CTR+HMAC-SM3) and the
 // per-core throughput of the chunk ciphers against OpenSSL's EVP primitives.
 //
-//   bench_sealed [MODEL] [WORK_DIR] [REPS]   (MODEL: a HF folder or GGUF file; default
-//   /tmp/bench-1b-f16, the 1.5B model of tools/make_bench_model.py)
+//   bench_sealed [MODEL] [WORK_DIR] [REPS] [DEVICE]   (MODEL: a HF folder or GGUF file;
+//   default /tmp/bench-1b-f16, the 1.5B model of tools/make_bench_model.py; DEVICE: where the
+//   model loads, "cpu" (default) or "cuda:N")
 // Load time = Model::load + one decode step (so that mmap'd weights are paged in too), page
 // cache warm, best of REPS. Sealed containers are written to WORK_DIR and removed at the end.
 #include <algorithm>
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
   const std::string model = argc > 1 ? argv[1] : "/tmp/bench-1b-f16";
   const std::string work = argc > 2 ? argv[2] : "/tmp/loka-bench-sealed";
   const int reps = argc > 3 ? std::atoi(argv[3]) : 3;
+  const std::string device = argc > 4 ? argv[4] : "cpu";
   const unsigned cores = std::thread::hardware_concurrency();
   std::printf("\n");
   bench::print_cipher_rates_per_core(size_t{4} << 20);  // one default chunk
@@ -62,15 +64,18 @@ int main(int argc, char** argv) {
   fs::create_directories(work);
   const std::vector<uint8_t> key(32, 0x5a);
   const seal::KeySource ks = seal::KeySource::bytes(key);
-  std::printf("\nmodel %s, %u hardware threads, best of %d (page cache warm)\n", model.c_str(), cores, reps);
+  std::printf("\nmodel %s on %s, %u hardware threads, best of %d (page cache warm)\n", model.c_str(),
+              device.c_str(), cores, reps);
   struct Case {
     const char* name;
     std::string path;
     ModelLoadOptions o;
   };
   std::vector<Case> cases;
-  cases.push_back({"plaintext, mmap", model, {}});
-  cases.push_back({"plaintext, read()", model, {}});
+  ModelLoadOptions on_device;
+  on_device.device = device;
+  cases.push_back({"plaintext, mmap", model, on_device});
+  cases.push_back({"plaintext, read()", model, on_device});
   cases.back().o.use_mmap = false;
   for (seal::Suite s : {seal::Suite::kAes256Gcm, seal::Suite::kSm4CtrHmacSm3}) {
     const std::string out = work + "/" + (s == seal::Suite::kAes256Gcm ? "aes" : "sm4") + ".lks";
@@ -78,7 +83,7 @@ int main(int argc, char** argv) {
     so.suite = s;
     const double t = seconds([&] { seal::seal_model(model, out, ks, so); });
     std::printf("sealed with %-18s in %6.2f s\n", seal::suite_name(s), t);
-    cases.push_back({seal::suite_name(s), out, {}});
+    cases.push_back({seal::suite_name(s), out, on_device});
     cases.back().o.key = ks;
   }
   double plain = 0;

@@ -85,8 +85,8 @@ void LlamaFamily::attention_block(const LayerWeights& l, size_t layer, LlamaKvCa
     ops::rope(be, k, positions, h_.rope, &k);
   }
   if (recorded) {
-    ops::set_rows(be, k, positions, cache.keys(layer));
-    ops::set_rows(be, v, positions, cache.values(layer));
+    const Tensor kv_rows[] = {k, v}, kv_tables[] = {cache.keys(layer), cache.values(layer)};
+    ops::set_rows(be, kv_rows, positions, kv_tables);
   }
 
   const Tensor attn = rows(s.attn, n);

@@ -26,7 +26,7 @@ enum class OpKind {
   kConvert,    // src: x; dst: x in dst's dtype
   kArgmax,     // src: x[..., N]; dst: i32[...]
   kTopK,       // src: x[..., N]; dst: values[..., k] (x's dtype), indices i32[..., k]; descending
-  kSetRows,    // src: rows[T, ...], indices i32[T]; dst: table[R, ...] updated in place
+  kSetRows,    // src: rows_0..rows_{P-1} [T, ...], indices i32[T]; dst: table_0..table_{P-1} [R, ...] in place
   kSample,     // src: logits f32[V], penalties i32[P, 2] (id, count); dst: token i32[1], scratch f32[V]
 };
 /// Number of op kinds (the size of a backend's kernel table); kSample is the last.

@@ -2,6 +2,8 @@
 // KV cache at a position it reads when it runs.
 #pragma once
 
+#include <span>
+
 #include "backend/backend.h"
 
 namespace loka::ops {
@@ -12,5 +14,13 @@ namespace loka::ops {
 /// (host memory) each must be in [0, R) (kInvalidArgument naming it); a device backend skips
 /// a row with a bad index and reports it at its next synchronize().
 void set_rows(Backend& be, const Tensor& rows, const Tensor& indices, const Tensor& table);
+
+/// The most (rows, table) pairs one set_rows call takes.
+constexpr size_t kSetRowsMaxPairs = 4;
+
+/// set_rows for each (rows[i], tables[i]) pair at the same indices, in one op (one launch on
+/// a device: a decode step appends its keys and values together). Each pair as above.
+void set_rows(Backend& be, std::span<const Tensor> rows, const Tensor& indices,
+              std::span<const Tensor> tables);
 
 }  // namespace loka::ops

@@ -82,6 +82,33 @@ TEST_CASE("conformance: set_rows", "[conformance][set_rows]") {
   }
 }
 
+TEST_CASE("conformance: set_rows into several tables at once", "[conformance][set_rows]") {
+  // Keys and values of different widths and tables of different heights, one index list.
+  for (auto& be : conformance_backends()) {
+    const Tensor keys0 = random_tensor(DType::kBF16, {12, 4}, 41);
+    const Tensor values0 = random_tensor(DType::kBF16, {9, 6}, 42);
+    const Tensor k = random_tensor(DType::kBF16, {2, 4}, 43), v = random_tensor(DType::kBF16, {2, 6}, 44);
+    const std::vector<int32_t> idx = {8, 3};
+    const auto want_k = want_set_rows(to_f64(*be, keys0), to_f64(*be, k), idx, 4);
+    const auto want_v = want_set_rows(to_f64(*be, values0), to_f64(*be, v), idx, 6);
+    const Tensor rows[] = {to_backend(*be, k), to_backend(*be, v)};
+    const Tensor tables[] = {to_backend(*be, keys0), to_backend(*be, values0)};
+    ops::set_rows(*be, rows, to_backend(*be, int_tensor({2}, idx)), tables);
+    expect_close("set_rows", "2 pairs", DType::kBF16, *be, to_f64(*be, tables[0]), want_k, Tolerance{0.0});
+    expect_close("set_rows", "2 pairs", DType::kBF16, *be, to_f64(*be, tables[1]), want_v, Tolerance{0.0});
+    // An index past the shorter table is an error for the whole op, before any row moves.
+    if (be->device().is_host()) {
+      const std::vector<double> before = to_f64(*be, tables[0]);
+      REQUIRE_THROWS_WITH(ops::set_rows(*be, rows, int_tensor({2}, {10, 0}), tables),
+                          Catch::Contains("indices[0] = 10 is outside the table's 9 rows"));
+      CHECK(to_f64(*be, tables[0]) == before);
+    }
+    const Tensor one[] = {rows[0]};
+    REQUIRE_THROWS_WITH(ops::set_rows(*be, one, to_backend(*be, int_tensor({2}, idx)), tables),
+                        Catch::Contains("1 row sets for 2 tables"));
+  }
+}
+
 TEST_CASE("set_rows rejects bad arguments", "[set_rows]") {
   auto be = conformance_backends().front();
   const Tensor table = Tensor::zeros(DType::kF32, {4, 3});
