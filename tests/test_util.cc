@@ -7,6 +7,8 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "backend/registry.h"
+
 namespace loka::test {
 
 std::string temp_path(const std::string& name) {
@@ -30,5 +32,14 @@ std::string testdata_dir() {
 }
 
 std::string source_data_dir() { return std::string(LOKA_SOURCE_DIR) + "/tests/data"; }
+
+bool have_cuda() {
+  for (const DeviceDescription& d : list_devices()) {
+    if (d.device.type == DeviceType::kCuda) return true;
+  }
+  return false;
+}
+
+std::string cuda_unavailable_reason() { return cuda_plugin_status().reason; }
 
 }  // namespace loka::test

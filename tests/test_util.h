@@ -13,4 +13,15 @@ std::string testdata_dir();
 /// tests/data in the source tree.
 std::string source_data_dir();
 
+/// Whether the CUDA plugin reports a device; why not in cuda_unavailable_reason().
+bool have_cuda();
+std::string cuda_unavailable_reason();
+
 }  // namespace loka::test
+
+/// Returns from a test case, with a warning saying why, where no CUDA device is present.
+#define SKIP_WITHOUT_CUDA()                                                                 \
+  if (!::loka::test::have_cuda()) {                                                         \
+    WARN("skipped: no CUDA device (" << ::loka::test::cuda_unavailable_reason() << ")");    \
+    return;                                                                                 \
+  }

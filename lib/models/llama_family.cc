@@ -22,10 +22,11 @@ Tensor rows(const Tensor& t, int64_t n) { return t.slice(0, 0, n); }
 
 }  // namespace
 
-LlamaFamily::LlamaFamily(ModelHparams h, LlamaWeights w, std::shared_ptr<Backend> backend)
+LlamaFamily::LlamaFamily(ModelHparams h, LlamaWeights w, std::shared_ptr<Backend> backend,
+                         const HostBytesReady& ready)
     : h_(std::move(h)), be_(std::move(backend)) {
   // A device backend computes from its own memory: the weights move there once.
-  w_ = be_->device().is_host() ? std::move(w) : upload_llama_weights(w, *be_);
+  w_ = be_->device().is_host() ? std::move(w) : upload_llama_weights(w, *be_, ready);
 }
 
 std::unique_ptr<LlamaKvCache> LlamaFamily::new_cache(int64_t max_tokens) const {

@@ -9,12 +9,15 @@
 #include "models/hparams.h"
 #include "models/kv_cache.h"
 #include "models/llama_weights.h"
+#include "models/weights_upload.h"
 
 namespace loka {
 
 class LlamaFamily {
  public:
-  LlamaFamily(ModelHparams h, LlamaWeights w, std::shared_ptr<Backend> backend);
+  /// On a device backend the weights are uploaded, each after ready(its host bytes) if given.
+  LlamaFamily(ModelHparams h, LlamaWeights w, std::shared_ptr<Backend> backend,
+              const HostBytesReady& ready = {});
 
   const ModelHparams& hparams() const { return h_; }
   const LlamaWeights& weights() const { return w_; }

@@ -2,6 +2,7 @@
 #include "models/model.h"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -92,11 +93,12 @@ void report(const ModelLoadOptions& o, double fraction) {
 
 // A Hugging Face model once its files are read: from a folder or a sealed container.
 std::shared_ptr<Model> build_hf(const std::string& folder, ModelHparams h, const SafetensorsModel& st,
-                                std::optional<Tokenizer> tok, const ModelLoadOptions& o) {
+                                std::optional<Tokenizer> tok, const ModelLoadOptions& o,
+                                const HostBytesReady& ready = {}) {
   report(o, 0.05);
   LlamaWeights w = bind_hf_weights(st, h, [&](double f) { report(o, 0.05 + 0.85 * f); });
   ModelInfo info = make_info(folder, "safetensors", h, w);
-  auto net = std::make_unique<LlamaFamily>(std::move(h), std::move(w), make_backend(o));
+  auto net = std::make_unique<LlamaFamily>(std::move(h), std::move(w), make_backend(o), ready);
   report(o, 1.0);
   return std::make_shared<LlamaModel>(std::move(info), std::move(tok), std::move(net));
 }
@@ -125,18 +127,39 @@ std::shared_ptr<Model> load_gguf(const GgufFile& f, const std::string& file, con
   return std::make_shared<LlamaModel>(std::move(info), std::move(tok), std::move(net));
 }
 
-// A sealed container: decrypted (in parallel, authenticated) into anonymous memory first, so
-// that a wrong key or a damaged file fails before any model code runs; then the same loaders.
+// The bytes of a safetensors file whose header is decrypted (what from_memory parses); its
+// tensor data may still be decrypting.
+std::span<const uint8_t> safetensors_with_header(const seal::Unsealed& u, const seal::ManifestEntry& e) {
+  const std::span<const uint8_t> b = u.bytes(e);
+  u.wait(e.offset, std::min<uint64_t>(8, e.size));
+  if (e.size >= 8) {
+    uint64_t header = 0;
+    std::memcpy(&header, b.data(), 8);  // little-endian length of the JSON header
+    u.wait(e.offset, std::min<uint64_t>(e.size, 8 + std::min<uint64_t>(header, e.size)));
+  }
+  return b;
+}
+
+// A sealed container: the key and header are checked before any model code runs, then the
+// payload is decrypted (in parallel, authenticated) into anonymous memory. For the CPU,
+// which computes from those bytes, all of it first; for a device, in the background while
+// the weights upload, each tensor after its chunks (the small ones, which the loader reads on
+// the host, first). The model is returned only once every chunk has authenticated.
 std::shared_ptr<Model> load_sealed(const std::string& path, const ModelLoadOptions& options) {
+  const bool streaming = !parse_device(options.device).is_host();
   ModelLoadOptions o = options;
-  o.progress = options.progress ? [&options](double f) { options.progress(0.5 + 0.5 * f); }
-                                : std::function<void(double)>();
-  const seal::Unsealed u = seal::Unsealed::open(
-      path, options.key, {.threads = options.threads, .lock = options.lock,
-                          .progress = [&options](double f) { report(options, 0.5 * f); }});
+  if (!streaming) {
+    o.progress = options.progress ? [&options](double f) { options.progress(0.5 + 0.5 * f); }
+                                  : std::function<void(double)>();
+  }
+  const seal::UnsealOptions uo{.threads = options.threads, .lock = options.lock,
+                               .progress = [&options](double f) { report(options, 0.5 * f); }};
+  const seal::Unsealed u = streaming ? seal::Unsealed::open_streaming(path, options.key, uo)
+                                     : seal::Unsealed::open(path, options.key, uo);
   const auto keep = std::static_pointer_cast<void>(u.buffer());
   const auto& files = u.files();
   if (files.size() == 1 && !u.find("config.json")) {
+    u.wait_all();
     const auto b = u.bytes(files[0]);
     return load_gguf(GgufFile::parse(FileBytes::from_memory(b.data(), b.size(), keep,
                                                             path + ":" + files[0].name)),
@@ -144,7 +167,9 @@ std::shared_ptr<Model> load_sealed(const std::string& path, const ModelLoadOptio
   }
   const auto text = [&](const char* name) -> std::optional<std::string_view> {
     const seal::ManifestEntry* e = u.find(name);
-    return e ? std::optional(u.text(*e)) : std::nullopt;
+    if (e == nullptr) return std::nullopt;
+    u.wait(*e);
+    return u.text(*e);
   };
   const auto config = text("config.json");
   LOKA_CHECK(config, ErrorCode::kFormat, path + ": the sealed model has no config.json and is not one GGUF file");
@@ -158,14 +183,27 @@ std::shared_ptr<Model> load_sealed(const std::string& path, const ModelLoadOptio
       path,
       [&](const std::string& name) -> std::optional<std::span<const uint8_t>> {
         const seal::ManifestEntry* e = u.find(name);
-        return e ? std::optional(u.bytes(*e)) : std::nullopt;
+        if (e == nullptr) return std::nullopt;
+        if (name.ends_with(".safetensors")) return safetensors_with_header(u, *e);
+        u.wait(*e);
+        return u.bytes(*e);
       },
       keep);
+  // The vectors (norms, biases) are read on the host while the weights bind (widened to f32).
+  std::vector<std::span<const uint8_t>> vectors;
+  for (const std::string& n : st.tensor_names()) {
+    if (st.info(n).shape.size() <= 1) vectors.push_back(st.tensor_bytes(n));
+  }
+  for (const auto& b : vectors) u.prefetch_bytes(b.data(), b.size());
+  for (const auto& b : vectors) u.wait_bytes(b.data(), b.size());
   std::optional<Tokenizer> tok;
   if (const auto t = text("tokenizer.json")) {
     tok = Tokenizer::from_hf_json(*t, text("tokenizer_config.json").value_or(""), path + ":tokenizer.json");
   }
-  return build_hf(path, std::move(h), st, std::move(tok), o);
+  auto model = build_hf(path, std::move(h), st, std::move(tok), o,
+                        [&u](const void* p, size_t n) { u.wait_bytes(p, n); });
+  u.wait_all();  // nothing of an unauthenticated file is ever usable
+  return model;
 }
 
 bool has_gguf_magic(const std::string& file) {

@@ -1,8 +1,11 @@
 // upload_llama_weights: tensor-by-tensor copies to the backend, shared tensors deduplicated.
 #include "models/weights_upload.h"
 
+#include <algorithm>
+#include <functional>
 #include <initializer_list>
 #include <map>
+#include <vector>
 
 namespace loka {
 namespace {
@@ -20,9 +23,14 @@ void for_each_tensor(LlamaWeights& w, Fn&& fn) {
   }
 }
 
-// The parts stacked row-wise in one new device matrix, each part then a row range of it;
-// undefined (parts left alone) unless they share dtype and row length.
-Tensor stack_rows(Backend& be, std::initializer_list<Tensor*> parts) {
+// A host tensor and the device tensor it goes to.
+struct Copy {
+  Tensor from, to;
+};
+
+// The parts stacked row-wise in one new device matrix, each part then a row range of it (its
+// copy planned in `copies`); undefined (parts left alone) unless they share dtype and row length.
+Tensor stack_rows(Backend& be, std::initializer_list<Tensor*> parts, std::vector<Copy>& copies) {
   const Tensor& first = **parts.begin();
   int64_t rows = 0;
   for (const Tensor* p : parts) {
@@ -36,7 +44,7 @@ Tensor stack_rows(Backend& be, std::initializer_list<Tensor*> parts) {
   int64_t at = 0;
   for (Tensor* p : parts) {
     const Tensor range = stacked.slice(0, at, at + p->dim(0));
-    be.copy(*p, range);
+    copies.push_back({*p, range});
     *p = range;
     at += p->dim(0);
   }
@@ -45,11 +53,14 @@ Tensor stack_rows(Backend& be, std::initializer_list<Tensor*> parts) {
 
 }  // namespace
 
-LlamaWeights upload_llama_weights(const LlamaWeights& w, Backend& be) {
+LlamaWeights upload_llama_weights(const LlamaWeights& w, Backend& be, const HostBytesReady& ready) {
+  // Every destination is allocated first (an out-of-memory error comes before any copy), then
+  // the copies run in the order of their host addresses: the file's order.
   LlamaWeights out = w;
+  std::vector<Copy> copies;
   for (LayerWeights& l : out.layers) {
-    l.wqkv = stack_rows(be, {&l.wq, &l.wk, &l.wv});
-    l.w_gate_up = stack_rows(be, {&l.w_gate, &l.w_up});
+    l.wqkv = stack_rows(be, {&l.wq, &l.wk, &l.wv}, copies);
+    l.w_gate_up = stack_rows(be, {&l.w_gate, &l.w_up}, copies);
   }
   std::map<const void*, Tensor> done;  // host data -> its device copy
   for_each_tensor(out, [&](Tensor& t) {
@@ -59,10 +70,17 @@ LlamaWeights upload_llama_weights(const LlamaWeights& w, Backend& be) {
       return;
     }
     Tensor d = be.alloc(t.dtype(), t.shape());
-    be.copy(t, d);
+    copies.push_back({t, d});
     done[t.data()] = d;
     t = d;
   });
+  std::stable_sort(copies.begin(), copies.end(), [](const Copy& a, const Copy& b) {
+    return std::less<const void*>()(a.from.data(), b.from.data());
+  });
+  for (const Copy& c : copies) {
+    if (ready) ready(c.from.data(), c.from.nbytes());
+    be.copy(c.from, c.to);
+  }
   return out;
 }
 

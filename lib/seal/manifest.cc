@@ -47,6 +47,8 @@ std::vector<uint8_t> encode_manifest(std::vector<ManifestEntry>& entries, uint64
   return out;
 }
 
+uint64_t manifest_size(std::span<const uint8_t, 24> first) { return get(first.data() + 16, 8); }
+
 std::vector<ManifestEntry> parse_manifest(std::span<const uint8_t> p, const std::string& what) {
   const std::string m = what + ": manifest";
   LOKA_CHECK(p.size() >= 24 && std::memcmp(p.data(), kManifestMagic, 8) == 0, ErrorCode::kFormat,

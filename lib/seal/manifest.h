@@ -20,6 +20,9 @@ struct ManifestEntry {
 /// Returns the manifest bytes; *payload_size gets the total payload size.
 std::vector<uint8_t> encode_manifest(std::vector<ManifestEntry>& entries, uint64_t* payload_size);
 
+/// The manifest's size in bytes from its first 24 bytes (the field parse_manifest checks).
+uint64_t manifest_size(std::span<const uint8_t, 24> first);
+
 /// Parses and checks the manifest at the start of a decrypted payload: names (non-empty, no
 /// NUL, no absolute path, no '..', no duplicates), ascending non-overlapping aligned ranges
 /// inside the payload. Throws Error(kFormat) naming the entry.

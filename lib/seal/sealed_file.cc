@@ -3,13 +3,11 @@
 
 #include <openssl/crypto.h>
 
-#include <atomic>
+#include <algorithm>
 #include <fstream>
-#include <thread>
 
 #include "core/error.h"
 #include "core/mapped_file.h"
-#include "core/thread_pool.h"
 #include "seal/seal_crypto.h"
 
 namespace loka::seal {
@@ -32,7 +30,8 @@ const ManifestEntry* Unsealed::find(std::string_view name) const {
   return nullptr;
 }
 
-Unsealed Unsealed::open(const std::string& path, const KeySource& key, const UnsealOptions& o) {
+// Header, key and header-MAC checks, then the decryptor started on a fresh buffer.
+Unsealed Unsealed::start(const std::string& path, const KeySource& key, const UnsealOptions& o) {
   auto file = FileBytes::open(path, FileLoadOptions{.hint = AccessHint::kSequential});
   Unsealed u;
   u.path_ = path;
@@ -52,30 +51,57 @@ Unsealed Unsealed::open(const std::string& path, const KeySource& key, const Uns
              path + ": header failed authentication (MAC at offset 144): it was altered");
 
   u.buffer_ = SecureBuffer::allocate(h.payload_size, o.lock);
-  ThreadPool pool(o.threads);
-  std::atomic<uint64_t> done{0};
-  std::atomic<bool> failed{false};
-  const auto caller = std::this_thread::get_id();
-  pool.parallel_for(static_cast<int64_t>(h.chunk_count), 1, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end && !failed.load(std::memory_order_relaxed); ++i) {
-      const uint64_t n = h.chunk_plain_size(static_cast<uint64_t>(i));
-      const uint8_t* c = file->data() + h.chunk_offset(static_cast<uint64_t>(i));
-      try {
-        open_chunk(h, keys, static_cast<uint64_t>(i), std::span(c, n), c + n,
-                   u.buffer_->data() + static_cast<uint64_t>(i) * h.chunk_size(), path);
-      } catch (...) {
-        failed = true;
-        throw;
-      }
-      const uint64_t d = done.fetch_add(1) + 1;
-      if (o.progress && std::this_thread::get_id() == caller) {
-        o.progress(static_cast<double>(d) / static_cast<double>(h.chunk_count));
-      }
-    }
-  });
-  u.files_ = parse_manifest(std::span(u.buffer_->data(), h.payload_size), path);
+  u.decryptor_ = std::make_shared<ChunkDecryptor>(std::move(file), h, std::move(keys), u.buffer_,
+                                                  path, o.threads);
+  return u;
+}
+
+Unsealed Unsealed::open(const std::string& path, const KeySource& key, const UnsealOptions& o) {
+  Unsealed u = start(path, key, o);
+  u.wait_all(o.progress);
+  u.files_ = parse_manifest(std::span(u.buffer_->data(), u.header_.payload_size), path);
   if (o.progress) o.progress(1.0);
   return u;
+}
+
+Unsealed Unsealed::open_streaming(const std::string& path, const KeySource& key,
+                                  const UnsealOptions& o) {
+  Unsealed u = start(path, key, o);
+  const uint64_t payload = u.header_.payload_size;
+  u.wait(0, std::min<uint64_t>(24, payload));
+  if (payload >= 24) {
+    u.wait(0, std::min(manifest_size(std::span<const uint8_t, 24>(u.buffer_->data(), 24)), payload));
+  }
+  u.files_ = parse_manifest(std::span(u.buffer_->data(), payload), path);
+  return u;
+}
+
+void Unsealed::wait(uint64_t offset, uint64_t length) const {
+  if (decryptor_) decryptor_->wait(offset, length);
+}
+
+uint64_t Unsealed::offset_of(const void* p, uint64_t length) const {
+  const auto* b = static_cast<const uint8_t*>(p);
+  LOKA_CHECK(b >= buffer_->data() && b + length <= buffer_->data() + header_.payload_size,
+             ErrorCode::kInternal, path_ + ": bytes outside the decrypted payload");
+  return static_cast<uint64_t>(b - buffer_->data());
+}
+
+bool Unsealed::in_payload(const void* p) const {
+  const auto* b = static_cast<const uint8_t*>(p);
+  return b >= buffer_->data() && b < buffer_->data() + header_.payload_size;
+}
+
+void Unsealed::wait_bytes(const void* p, uint64_t length) const {
+  if (in_payload(p)) wait(offset_of(p, length), length);
+}
+
+void Unsealed::prefetch_bytes(const void* p, uint64_t length) const {
+  if (decryptor_ && in_payload(p)) decryptor_->prefetch(offset_of(p, length), length);
+}
+
+void Unsealed::wait_all(const std::function<void(double)>& progress) const {
+  if (decryptor_) decryptor_->wait_all(progress);
 }
 
 }  // namespace loka::seal

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "seal/chunk_decryptor.h"
 #include "seal/key_source.h"
 #include "seal/manifest.h"
 #include "seal/seal_header.h"
@@ -48,13 +49,36 @@ class Unsealed {
 
   /// Throws Error(kKey) for a missing or wrong key (before anything is decrypted),
   /// Error(kIntegrity) naming the header or the chunk for damage, truncation, reordering.
+  /// Every byte is decrypted and authenticated on return.
   static Unsealed open(const std::string& path, const KeySource& key, const UnsealOptions& o = {});
 
+  /// Like open(), but returns once the key and header are checked and the manifest is
+  /// decrypted: the files decrypt in the background (ascending, or what wait() asks for
+  /// first). Read a file's bytes only after wait() for them; call wait_all() before the
+  /// result counts as authenticated. Errors come from wait() and wait_all().
+  static Unsealed open_streaming(const std::string& path, const KeySource& key,
+                                 const UnsealOptions& o = {});
+  /// Blocks until payload bytes [offset, offset + length) are decrypted and authenticated.
+  void wait(uint64_t offset, uint64_t length) const;
+  /// The same for bytes inside buffer(); bytes elsewhere (memory the caller made itself)
+  /// are not the decryption's and return at once.
+  void wait_bytes(const void* p, uint64_t length) const;
+  /// Decrypts these bytes inside buffer() ahead of the rest, without waiting.
+  void prefetch_bytes(const void* p, uint64_t length) const;
+  void wait(const ManifestEntry& e) const { wait(e.offset, e.size); }
+  /// Blocks until everything is decrypted and authenticated; o.progress as in open().
+  void wait_all(const std::function<void(double)>& progress = {}) const;
+
  private:
+  static Unsealed start(const std::string& path, const KeySource& key, const UnsealOptions& o);
+  uint64_t offset_of(const void* p, uint64_t length) const;
+  bool in_payload(const void* p) const;
+
   std::string path_;
   Header header_;
   std::shared_ptr<SecureBuffer> buffer_;
   std::vector<ManifestEntry> files_;
+  std::shared_ptr<ChunkDecryptor> decryptor_;  // the workers (all done after open())
 };
 
 }  // namespace loka::seal

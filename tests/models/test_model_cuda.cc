@@ -15,19 +15,6 @@ using namespace loka::model_test;
 
 namespace {
 
-bool have_cuda() {
-  for (const DeviceDescription& d : list_devices()) {
-    if (d.device.type == DeviceType::kCuda) return true;
-  }
-  return false;
-}
-
-#define SKIP_WITHOUT_CUDA()                                                         \
-  if (!have_cuda()) {                                                               \
-    WARN("skipped: no CUDA device (" << cuda_plugin_status().reason << ")");        \
-    return;                                                                         \
-  }
-
 uint64_t device_free_bytes() {
   for (const DeviceDescription& d : list_devices()) {
     if (d.device.type == DeviceType::kCuda && d.device.index == 0) return d.memory.free_bytes;

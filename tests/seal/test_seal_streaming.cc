@@ -1,0 +1,121 @@
+// Streaming decryption (Unsealed::open_streaming): the bytes equal the plaintext, waited-for
+// ranges come first, a damaged chunk is an error from the waits, dropping it early is clean;
+// on a GPU a sealed model loads while it decrypts and gives the plaintext model's logits.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "core/error.h"
+#include "models/model.h"
+#include "seal/seal_test_util.h"
+#include "seal/sealed_file.h"
+#include "test_util.h"
+
+using namespace loka;
+using namespace loka::seal;
+using namespace loka::seal_test;
+
+namespace {
+
+// A sealed file of `plain` (64 KiB chunks) with the bit at `flip` (if any) inverted.
+std::string sealed_copy(const std::string& plain, Suite s, int64_t flip = -1) {
+  const std::string in = test::temp_path("stream_plain.bin");
+  test::write_file(in, plain);
+  const std::string out = test::temp_path("stream.lks");
+  seal_small(in, out, s);
+  if (flip >= 0) {
+    std::string bytes = read_file(out);
+    bytes[static_cast<size_t>(flip)] = static_cast<char>(bytes[static_cast<size_t>(flip)] ^ 0x10);
+    test::write_file(out, bytes);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("seal: streaming decryption gives the plaintext, waited ranges first", "[seal]") {
+  const std::string plain = random_bytes(9 * 65536 + 777, 17);
+  for (Suite s : {Suite::kAes256Gcm, Suite::kSm4CtrHmacSm3}) {
+    INFO(suite_name(s));
+    const std::string path = sealed_copy(plain, s);
+    const Unsealed u = Unsealed::open_streaming(path, key_source(), {.threads = 3});
+    REQUIRE(u.files().size() == 1);
+    const ManifestEntry& e = u.files()[0];
+    const std::string_view text = u.text(e);
+    // A range near the end, then one at the start, then everything.
+    u.wait(e.offset + 8 * 65536, 1000);
+    CHECK(text.substr(8 * 65536, 1000) == std::string_view(plain).substr(8 * 65536, 1000));
+    u.wait_bytes(text.data() + 3, 70000);
+    CHECK(text.substr(3, 70000) == std::string_view(plain).substr(3, 70000));
+    u.prefetch_bytes(text.data() + 5 * 65536, 65536);
+    const std::string elsewhere = "not in the payload";
+    u.wait_bytes(elsewhere.data(), elsewhere.size());  // returns at once
+    double last = 0;
+    u.wait_all([&](double f) { last = f; });
+    CHECK(text == plain);
+    CHECK(last > 0.0);
+  }
+}
+
+TEST_CASE("seal: streaming reports a damaged chunk from its waits", "[seal]") {
+  const std::string plain = random_bytes(6 * 65536, 18);
+  const std::string good = sealed_copy(plain, Suite::kAes256Gcm);
+  const Header h = read_header(good);
+  REQUIRE(h.chunk_count >= 6);
+  // Chunk 4 damaged: the error names it, from open_streaming (when a worker met chunk 4
+  // before the manifest was in) or from the waits, wait_all always.
+  const std::string bad = sealed_copy(plain, Suite::kAes256Gcm, static_cast<int64_t>(h.chunk_offset(4) + 100));
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    try {
+      const Unsealed u = Unsealed::open_streaming(bad, key_source(), {.threads = 2});
+      CHECK_THROWS_WITH(u.wait_all(), Catch::Contains("chunk 4"));
+      CHECK_THROWS_WITH(u.wait(u.files()[0].offset + 4 * 65536, 10), Catch::Contains("chunk 4"));
+    } catch (const Error& err) {
+      CHECK(err.code() == ErrorCode::kIntegrity);
+      CHECK_THAT(err.what(), Catch::Contains("chunk 4"));
+    }
+  }
+  // The manifest's chunk damaged: open_streaming itself fails.
+  const std::string bad0 = sealed_copy(plain, Suite::kAes256Gcm, static_cast<int64_t>(h.chunk_offset(0) + 5));
+  CHECK_THROWS_WITH(Unsealed::open_streaming(bad0, key_source(), {.threads = 2}), Catch::Contains("chunk 0"));
+}
+
+TEST_CASE("seal: a streaming decryption dropped early stops cleanly", "[seal]") {
+  const std::string path = sealed_copy(random_bytes(40 * 65536, 19), Suite::kSm4CtrHmacSm3);
+  for (int i = 0; i < 5; ++i) {
+    const Unsealed u = Unsealed::open_streaming(path, key_source(), {.threads = 4});
+    CHECK(u.files().size() == 1);
+  }  // destroyed while chunks are still decrypting
+}
+
+TEST_CASE("seal: a sealed model loads on the GPU while it decrypts", "[seal][cuda]") {
+  SKIP_WITHOUT_CUDA();
+  const std::string dir = test::source_data_dir() + "/models/llama3";
+  REQUIRE(std::filesystem::exists(dir + "/config.json"));
+  const std::vector<int32_t> ids{1, 5, 9, 42, 7, 100, 3};
+  auto logits = [&](Model& m) {
+    auto cache = m.new_cache(16);
+    const Tensor t = m.forward(ids, *cache, true);
+    return std::vector<float>(t.data_as<float>(), t.data_as<float>() + t.numel());
+  };
+  auto plain = Model::load(dir, {.device = "cuda:0"});
+  const std::string out = test::temp_path("llama3_gpu.lks");
+  seal_small(dir, out, Suite::kAes256Gcm);
+  ModelLoadOptions o;
+  o.device = "cuda:0";
+  o.key = key_source();
+  auto sealed = Model::load(out, o);
+  CHECK(logits(*sealed) == logits(*plain));  // the same bytes uploaded: identical logits
+  // A flipped bit in the last chunk: an integrity error, no model.
+  const Header h = read_header(out);
+  std::string bytes = read_file(out);
+  bytes[h.chunk_offset(h.chunk_count - 1) + 1] ^= 0x01;
+  test::write_file(out, bytes);
+  try {
+    Model::load(out, o);
+    FAIL("loaded a damaged sealed model");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::kIntegrity);
+    CHECK_THAT(e.what(), Catch::Contains("chunk " + std::to_string(h.chunk_count - 1)));
+  }
+}
