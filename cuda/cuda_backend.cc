@@ -136,4 +136,18 @@ void CudaBackend::compute(const OpNode& node) {
   profiler_.end(node, ctx_->stream());
 }
 
+std::shared_ptr<void> CudaBackend::pin_host_memory(void* data, size_t bytes) {
+  if (data == nullptr || bytes == 0) return nullptr;
+  ctx_->activate();
+  if (cudaHostRegister(data, bytes, cudaHostRegisterDefault) != cudaSuccess) {
+    cudaGetLastError();  // not sticky: clear it; copies still work through staging
+    return nullptr;
+  }
+  const std::shared_ptr<DeviceContext> ctx = ctx_;
+  return std::shared_ptr<void>(data, [ctx](void* p) {
+    ctx->activate();
+    cudaHostUnregister(p);
+  });
+}
+
 }  // namespace loka::cuda

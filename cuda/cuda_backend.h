@@ -27,6 +27,7 @@ class CudaBackend final : public Backend {
   void compute(const OpNode& node) override;
   /// A CUDA graph of the recorded work (eager replays while LOKA_CUDA_PROFILE times ops).
   std::unique_ptr<CapturedWork> capture(std::function<void()> record) override;
+  std::shared_ptr<void> pin_host_memory(void* data, size_t bytes) override;
 
  private:
   void copy_impl(const Tensor& src, const Tensor& dst, bool wait);

@@ -19,6 +19,17 @@ std::string gib(size_t bytes) {
   return buf;
 }
 
+// Whether `p` is page-locked host memory (cudaHostAlloc'd or registered): the DMA engine reads
+// it directly.
+bool is_pinned(const void* p) {
+  cudaPointerAttributes attr{};
+  if (cudaPointerGetAttributes(&attr, p) != cudaSuccess) {
+    cudaGetLastError();
+    return false;
+  }
+  return attr.type == cudaMemoryTypeHost;
+}
+
 }  // namespace
 
 DeviceContext::DeviceContext(int device) : device_(device) {
@@ -118,6 +129,11 @@ void DeviceContext::synchronize() {
 
 void DeviceContext::upload(void* dst, const void* src, size_t bytes) {
   activate();
+  if (bytes >= kDirectUploadBytes && is_pinned(src)) {
+    LOKA_CUDA(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, stream_));
+    LOKA_CUDA(cudaStreamSynchronize(stream_));
+    return;
+  }
   if (bytes < kDirectUploadBytes) {
     LOKA_CUDA(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, stream_));
     return;

@@ -65,6 +65,11 @@ class Backend {
   /// host, synchronize, or use tensors that die before the CapturedWork. The CUDA backend
   /// makes a CUDA graph (one launch per replay); this default calls `record` on every replay.
   virtual std::unique_ptr<CapturedWork> capture(std::function<void()> record);
+
+  /// Page-locks host memory [data, data + bytes) so that copies from it to the device go
+  /// without staging, for as long as the returned handle lives (the memory must outlive it).
+  /// Null where there is nothing to gain (the CPU) or the pinning failed: copies still work.
+  virtual std::shared_ptr<void> pin_host_memory(void* data, size_t bytes) { return nullptr; }
 };
 
 }  // namespace loka

@@ -10,7 +10,7 @@
 
 namespace loka {
 
-constexpr uint32_t kBackendPluginAbiVersion = 4;  // 3: Backend::capture; 4: the sample op
+constexpr uint32_t kBackendPluginAbiVersion = 5;  // 3: Backend::capture; 4: the sample op; 5: pin_host_memory
 
 struct BackendPlugin {
   uint32_t abi_version;  // kBackendPluginAbiVersion of the build that made the plugin

@@ -92,13 +92,15 @@ void report(const ModelLoadOptions& o, double fraction) {
 }
 
 // A Hugging Face model once its files are read: from a folder or a sealed container.
+// `be`: the backend made already, else one for o.device.
 std::shared_ptr<Model> build_hf(const std::string& folder, ModelHparams h, const SafetensorsModel& st,
                                 std::optional<Tokenizer> tok, const ModelLoadOptions& o,
-                                const HostBytesReady& ready = {}) {
+                                const HostBytesReady& ready = {}, std::shared_ptr<Backend> be = nullptr) {
   report(o, 0.05);
   LlamaWeights w = bind_hf_weights(st, h, [&](double f) { report(o, 0.05 + 0.85 * f); });
   ModelInfo info = make_info(folder, "safetensors", h, w);
-  auto net = std::make_unique<LlamaFamily>(std::move(h), std::move(w), make_backend(o), ready);
+  auto net = std::make_unique<LlamaFamily>(std::move(h), std::move(w), be ? std::move(be) : make_backend(o),
+                                           ready);
   report(o, 1.0);
   return std::make_shared<LlamaModel>(std::move(info), std::move(tok), std::move(net));
 }
@@ -200,8 +202,12 @@ std::shared_ptr<Model> load_sealed(const std::string& path, const ModelLoadOptio
   if (const auto t = text("tokenizer.json")) {
     tok = Tokenizer::from_hf_json(*t, text("tokenizer_config.json").value_or(""), path + ":tokenizer.json");
   }
+  // The device reads the decrypted bytes straight from page-locked memory (no staging copy).
+  std::shared_ptr<Backend> be = make_backend(o);
+  std::shared_ptr<void> pinned = streaming ? be->pin_host_memory(u.buffer()->data(), u.buffer()->size())
+                                           : nullptr;
   auto model = build_hf(path, std::move(h), st, std::move(tok), o,
-                        [&u](const void* p, size_t n) { u.wait_bytes(p, n); });
+                        [&u](const void* p, size_t n) { u.wait_bytes(p, n); }, std::move(be));
   u.wait_all();  // nothing of an unauthenticated file is ever usable
   return model;
 }
