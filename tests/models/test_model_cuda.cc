@@ -8,6 +8,8 @@
 #include "core/error.h"
 #include "models/model.h"
 #include "models/model_test_util.h"
+#include "runtime/generator.h"
+#include "runtime/sampler.h"
 #include "test_util.h"
 
 using namespace loka;
@@ -108,4 +110,55 @@ TEST_CASE("cuda models: loading and freeing 20 times returns device memory", "[m
   const uint64_t end = device_free_bytes();
   INFO("free before " << start << ", after " << end);
   CHECK(end + (2u << 20) >= start);
+}
+
+TEST_CASE("cuda models: sampling on the device follows the host chain and its seed",
+          "[models][cuda][sampler]") {
+  SKIP_WITHOUT_CUDA();
+  const std::string demo = std::string(LOKA_SOURCE_DIR) + "/examples/models/austen-6m";
+  auto gpu = Model::load(demo, {.device = "cuda:0"});
+  const std::vector<int32_t> prompt = gpu->tokenizer().encode("It is a truth", {.add_special = true});
+  SamplerParams chain;
+  chain.temperature = 0.9f;
+  chain.top_k = 40;
+  chain.top_p = 0.95f;
+  chain.min_p = 0.02f;
+  chain.repeat_penalty = 1.1f;
+  chain.seed = 11;
+  // Step by step: the sampler given the device logits and one given a host copy of the same
+  // logits (same seed, same history) pick the same tokens.
+  Sampler on_device(chain), on_host(chain);
+  for (int32_t t : prompt) {
+    on_device.accept(t);
+    on_host.accept(t);
+  }
+  auto cache = gpu->new_cache(64);
+  Tensor logits = gpu->forward_last(prompt, *cache);
+  for (int step = 0; step < 24; ++step) {
+    REQUIRE_FALSE(logits.device().is_host());
+    Tensor host = Tensor::empty(DType::kF32, logits.shape());
+    gpu->backend()->copy(logits, host);
+    const int32_t a = on_device.sample(logits, gpu->backend());
+    const int32_t b = on_host.sample({host.data_as<float>(), static_cast<size_t>(host.numel())});
+    INFO("step " << step);
+    REQUIRE(a == b);
+    on_device.accept(a);
+    on_host.accept(b);
+    logits = gpu->forward_last({&a, 1}, *cache);
+  }
+  // Through the generator: the same seed gives the same text, also when the chain runs on
+  // the host (top_k 0: the whole vocabulary).
+  for (int32_t top_k : {40, 0}) {
+    GenerateOptions o;
+    o.sampling = chain;
+    o.sampling.top_k = top_k;
+    o.max_tokens = 20;
+    o.ignore_eos = true;
+    Generator g1(gpu), g2(gpu);
+    const GenerateResult r1 = g1.generate(std::string_view("Mr. Darcy"), o);
+    const GenerateResult r2 = g2.generate(std::string_view("Mr. Darcy"), o);
+    INFO("top_k " << top_k);
+    CHECK(r1.tokens.size() == 20);
+    CHECK(r1.tokens == r2.tokens);
+  }
 }
