@@ -130,14 +130,19 @@ void check_tiling(const std::vector<SafetensorsTensorInfo>& ts, uint64_t buffer,
 
 }  // namespace
 
+uint64_t safetensors_header_length(const uint8_t* first8) {
+  uint64_t n = 0;
+  for (int i = 7; i >= 0; --i) n = (n << 8) | first8[i];
+  return n;
+}
+
 SafetensorsHeader parse_safetensors_header(const uint8_t* data, uint64_t size,
                                            const std::string& what) {
   if (size < 8) {
     fail(what, "file is " + std::to_string(size) +
                    " bytes, shorter than the 8-byte header length at offset 0");
   }
-  uint64_t n = 0;
-  for (int i = 7; i >= 0; --i) n = (n << 8) | data[i];
+  const uint64_t n = safetensors_header_length(data);
   if (n > kSafetensorsMaxHeaderBytes) {
     fail(what, "header length " + std::to_string(n) + " at offset 0 exceeds the limit of " +
                    std::to_string(kSafetensorsMaxHeaderBytes) + " bytes");

@@ -30,6 +30,9 @@ struct SafetensorsHeader {
 /// The reference implementation's limit on the JSON header.
 constexpr uint64_t kSafetensorsMaxHeaderBytes = 100'000'000;
 
+/// The header's length field (little-endian, the file's first 8 bytes) without checks.
+uint64_t safetensors_header_length(const uint8_t* first8);
+
 /// Parses and validates the header of the `size` bytes at `data` (the whole
 /// file) against the rules listed in safetensors.h. `what` starts every
 /// message (e.g. "safetensors 'model.safetensors'"). Throws Error(kFormat).

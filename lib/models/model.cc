@@ -2,7 +2,6 @@
 #include "models/model.h"
 
 #include <algorithm>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -11,6 +10,7 @@
 #include "core/error.h"
 #include "formats/gguf_file.h"
 #include "formats/hf_config.h"
+#include "formats/safetensors_header.h"
 #include "formats/safetensors_model.h"
 #include "models/gguf_weights.h"
 #include "models/hf_weights.h"
@@ -46,18 +46,20 @@ class LlamaModel final : public Model {
     return net_->new_cache(max_tokens);
   }
   Tensor forward(std::span<const int32_t> tokens, KvCache& cache, bool all_logits) override {
-    auto* c = dynamic_cast<LlamaKvCache*>(&cache);
-    LOKA_CHECK(c, ErrorCode::kInvalidArgument, "forward: the KV cache was made by another model");
-    return net_->forward(tokens, *c, all_logits);
+    return net_->forward(tokens, own(cache), all_logits);
   }
   Tensor forward_last(std::span<const int32_t> tokens, KvCache& cache) override {
-    auto* c = dynamic_cast<LlamaKvCache*>(&cache);
-    LOKA_CHECK(c, ErrorCode::kInvalidArgument, "forward: the KV cache was made by another model");
-    return net_->forward(tokens, *c, false, /*logits_on_host=*/false);
+    return net_->forward(tokens, own(cache), false, /*logits_on_host=*/false);
   }
   Backend* backend() const override { return net_->backend(); }
 
  private:
+  static LlamaKvCache& own(KvCache& cache) {
+    auto* c = dynamic_cast<LlamaKvCache*>(&cache);
+    LOKA_CHECK(c, ErrorCode::kInvalidArgument, "forward: the KV cache was made by another model");
+    return *c;
+  }
+
   ModelInfo info_;
   std::optional<Tokenizer> tok_;
   std::unique_ptr<LlamaFamily> net_;
@@ -135,9 +137,8 @@ std::span<const uint8_t> safetensors_with_header(const seal::Unsealed& u, const 
   const std::span<const uint8_t> b = u.bytes(e);
   u.wait(e.offset, std::min<uint64_t>(8, e.size));
   if (e.size >= 8) {
-    uint64_t header = 0;
-    std::memcpy(&header, b.data(), 8);  // little-endian length of the JSON header
-    u.wait(e.offset, std::min<uint64_t>(e.size, 8 + std::min<uint64_t>(header, e.size)));
+    const uint64_t header = std::min<uint64_t>(safetensors_header_length(b.data()), e.size);
+    u.wait(e.offset, std::min<uint64_t>(e.size, 8 + header));
   }
   return b;
 }
