@@ -11,6 +11,7 @@
 
 #include "backend/registry.h"
 #include "core/error.h"
+#include "cuda_roofline.h"
 #include "token_cost.h"
 #include "models/model.h"
 #include "ops/matmul.h"
@@ -23,50 +24,7 @@ using loka::Backend;
 using loka::DType;
 using loka::Tensor;
 
-double seconds_since(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-Tensor random_device(Backend& be, DType dt, const loka::Shape& s, uint32_t seed) {
-  Tensor host = Tensor::empty(dt, s);
-  std::mt19937 rng(seed);
-  auto* p = host.data_as<uint16_t>();  // bf16 bit patterns of small normal numbers
-  for (int64_t i = 0; i < host.numel(); ++i) p[i] = static_cast<uint16_t>(0x3c00 + rng() % 0x0300) ^ (rng() & 0x8000);
-  Tensor d = be.alloc(dt, s);
-  be.copy(host, d);
-  return d;
-}
-
-// Device-to-device copy of a 2 GiB buffer, bytes read plus written, best of 10.
-double copy_tbs(Backend& be) {
-  const int64_t n = int64_t(1) << 31;
-  Tensor a = be.alloc(DType::kU8, {n}), b = be.alloc(DType::kU8, {n});
-  be.copy(a, b);
-  double best = 1e30;
-  for (int i = 0; i < 10; ++i) {
-    const auto t0 = Clock::now();
-    be.copy(a, b);
-    best = std::min(best, seconds_since(t0));
-  }
-  return 2.0 * double(n) / best * 1e-12;
-}
-
-// BF16 8192^3 GEMM through the backend's matmul (cuBLASLt), BF16 out, random data, best of 10.
-double gemm_tflops(Backend& be) {
-  const int64_t n = 8192;
-  Tensor a = random_device(be, DType::kBF16, {n, n}, 1), b = random_device(be, DType::kBF16, {n, n}, 2);
-  Tensor c = be.alloc(DType::kBF16, {n, n});
-  for (int i = 0; i < 3; ++i) loka::ops::matmul(be, a, b, true, &c);
-  be.synchronize();
-  double best = 1e30;
-  for (int i = 0; i < 10; ++i) {
-    const auto t0 = Clock::now();
-    loka::ops::matmul(be, a, b, true, &c);
-    be.synchronize();
-    best = std::min(best, seconds_since(t0));
-  }
-  return 2.0 * double(n) * n * n / best * 1e-12;
-}
+using loka::bench::seconds_since;
 
 }  // namespace
 
@@ -85,8 +43,8 @@ int main(int argc, char** argv) {
     uint64_t free_start = 0;
     {
       auto be = loka::create_backend(dev);
-      copy = copy_tbs(*be);
-      peak = gemm_tflops(*be);
+      copy = loka::bench::copy_tbs(*be);
+      peak = loka::bench::gemm_tflops(*be);
     }
     free_start = loka::create_backend(dev)->memory_info().free_bytes;
 

@@ -113,6 +113,11 @@ void DeviceContext::check_error_record() {
                 "embedding: id " + std::to_string(r.value) + " at ids[" + std::to_string(r.index) +
                     "] is outside the table's range [0, " + std::to_string(r.limit) + ")");
   }
+  if (r.code == kDeviceErrorCachePosition) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "fused_matvec: position " + std::to_string(r.value) + " is outside the KV cache's " +
+                    std::to_string(r.limit) + " rows");
+  }
   if (r.code == kDeviceErrorSetRowsIndex) {
     throw Error(ErrorCode::kInvalidArgument,
                 "set_rows: indices[" + std::to_string(r.index) + "] = " + std::to_string(r.value) +

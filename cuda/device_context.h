@@ -20,6 +20,7 @@ namespace loka::cuda {
 /// e.g. an embedding id outside the table; checked by the host after each sync.
 constexpr int32_t kDeviceErrorEmbeddingId = 1;   // embedding id out of range
 constexpr int32_t kDeviceErrorSetRowsIndex = 2;  // set_rows index out of range
+constexpr int32_t kDeviceErrorCachePosition = 3;  // fused_matvec: a KV-cache row out of range
 
 struct DeviceErrorRecord {
   int32_t code;    // 0 = none, else a kDeviceError* code

@@ -32,10 +32,11 @@ if [ -n "$prebuilt" ]; then
 else
   cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DLOKA_WITH_CUDA=ON \
     -DLOKA_CUDA_ARCHITECTURES=90-real >/dev/null && ninja -C build-gpu loka_cuda loka_tests \
-    bench_cuda_generate loka_cli || exit 1
+    bench_cuda_generate bench_cuda_gemv loka_cli || exit 1
   bin="$root/build-gpu"
   ln -sf "$root/build-gpu/tests/loka_tests" "$root/build-gpu/loka_tests"
   ln -sf "$root/build-gpu/bench/bench_cuda_generate" "$root/build-gpu/bench_cuda_generate"
+  ln -sf "$root/build-gpu/bench/bench_cuda_gemv" "$root/build-gpu/bench_cuda_gemv"
 fi
 
 section() { printf '\n## %s\n\n```\n' "$1" >> "$report"; }
@@ -72,6 +73,9 @@ if [ "$bench" = 1 ]; then
   [ -f "$model/model.safetensors" ] || python3 tools/make_bench_model.py "$model" --preset llama3-8b >/dev/null
   section "bench: Llama-3-8B shapes, BF16, prompt 512, 128 generated (bench_cuda_generate $model 512 128 3)"
   "$bin/bench_cuda_generate" "$model" 512 128 3 >> "$report" 2>&1 || status=1
+  endsection
+  section "bench: the decode step's GEMVs, plain and fused (bench_cuda_gemv)"
+  "$bin/bench_cuda_gemv" >> "$report" 2>&1 || status=1
   endsection
 fi
 echo "status: $status" >> "$report"

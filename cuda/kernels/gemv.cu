@@ -5,48 +5,12 @@
 #include "common.cuh"
 #include "cuda_check.h"
 #include "gemv.h"
+#include "weight_vec.cuh"
 
 namespace loka::cuda {
 namespace {
 
 constexpr int kWarpsPerBlock = 8;  // scalar kernel: one warp per column
-
-__device__ __forceinline__ float2 pair_to_float2(__nv_bfloat162 v) { return __bfloat1622float2(v); }
-__device__ __forceinline__ float2 pair_to_float2(__half2 v) { return __half22float2(v); }
-
-template <typename W>
-struct Pair;  // the two-element vector type of a 16-bit dtype
-template <>
-struct Pair<__nv_bfloat16> {
-  using type = __nv_bfloat162;
-};
-template <>
-struct Pair<__half> {
-  using type = __half2;
-};
-
-template <typename W>
-struct WeightVec {  // 16 bytes of 16-bit weights as floats
-  static constexpr int kElems = 8;
-  __device__ static void to_float(const uint4& r, float* f) {
-    const auto* h = reinterpret_cast<const typename Pair<W>::type*>(&r);
-#pragma unroll
-    for (int i = 0; i < 4; ++i) {
-      const float2 v = pair_to_float2(h[i]);
-      f[2 * i] = v.x;
-      f[2 * i + 1] = v.y;
-    }
-  }
-};
-template <>
-struct WeightVec<float> {
-  static constexpr int kElems = 4;
-  __device__ static void to_float(const uint4& r, float* f) {
-    const float* v = reinterpret_cast<const float*>(&r);
-#pragma unroll
-    for (int i = 0; i < 4; ++i) f[i] = v[i];
-  }
-};
 
 // Vector path (k % E == 0, 16-byte aligned rows): a block of kGemvThreads threads computes C
 // adjacent output columns, the threads splitting K. Every weight vector of the C rows is in
@@ -74,7 +38,7 @@ __global__ void __launch_bounds__(kGemvThreads) gemv_vec_kernel(const GemvArgs a
   for (int64_t v = threadIdx.x; v < vecs; v += kGemvThreads) {
     uint4 raw[C];
 #pragma unroll
-    for (int c = 0; c < C; ++c) raw[c] = __ldg(rows[c] + v);
+    for (int c = 0; c < C; ++c) raw[c] = load_weights(rows[c] + v);
     const int64_t k0 = v * E;
 #pragma unroll
     for (int m = 0; m < M; ++m) {

@@ -1,5 +1,5 @@
 // RoPE: the angle position * inv_freq in double (as the CPU backend), sin/cos and the
-// rotation in f32.
+// rotation in f32 (rope_angle.cuh).
 #include <algorithm>
 #include <cmath>
 
@@ -8,11 +8,10 @@
 #include "device_context.h"
 #include "kernel_registry.h"
 #include "ops/rope.h"
+#include "rope_angle.cuh"
 
 namespace loka::cuda {
 namespace {
-
-constexpr int kMaxHalf = 256;  // rotary_dim <= 512
 
 struct RopeArgs {
   const void* x;
@@ -24,7 +23,7 @@ struct RopeArgs {
   int64_t heads, head_dim, half;
   bool neox;
   float scale;
-  double inv_freq[kMaxHalf];
+  double inv_freq[kRopeMaxHalf];
 };
 
 // One block per (token row, head), one thread per feature pair; the rotary tail passes through.
@@ -34,13 +33,8 @@ __global__ void rope_kernel(const RopeArgs a) {
   const int64_t head = (row * a.heads + h) * a.head_dim;
   for (int64_t i = threadIdx.x; i < a.head_dim / 2; i += blockDim.x) {
     if (i < a.half) {
-      // The angle in double, reduced to [-pi, pi] in double, then float sincos: as accurate
-      // as double sin/cos after rounding to float, at a fraction of the cost.
-      const double ang = pos * a.inv_freq[i];
-      const double r = ang - 6.283185307179586 * rint(ang * 0.15915494309189535);
-      float sn, cs;
-      sincosf(static_cast<float>(r), &sn, &cs);
-      const float c = cs * a.scale, s = sn * a.scale;
+      float c, s;
+      rope_cos_sin(pos, a.inv_freq[i], a.scale, &c, &s);
       const int64_t i0 = a.neox ? head + i : head + 2 * i;
       const int64_t i1 = a.neox ? head + i + a.half : head + 2 * i + 1;
       const float x0 = load_float(a.x, a.xdt, i0), x1 = load_float(a.x, a.xdt, i1);
@@ -72,7 +66,7 @@ bool supports_rope(const OpNode& n) {
   const int64_t rot = std::get<RopeParams>(n.params).rotary_dim;
   const int64_t rd = rot == 0 ? dh : rot;
   const int64_t tokens = x.numel() / std::max<int64_t>(1, dh * x.dim(-2));
-  return rot >= 0 && rd <= dh && rd % 2 == 0 && rd / 2 <= kMaxHalf &&
+  return rot >= 0 && rd <= dh && rd % 2 == 0 && rd / 2 <= kRopeMaxHalf &&
          (tokens == 0 || (pos.numel() > 0 && tokens % pos.numel() == 0));
 }
 

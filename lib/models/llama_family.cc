@@ -9,6 +9,7 @@
 #include "ops/attention.h"
 #include "ops/binary.h"
 #include "ops/embedding.h"
+#include "ops/fused_matvec.h"
 #include "ops/matmul.h"
 #include "ops/rms_norm.h"
 #include "ops/rope.h"
@@ -90,17 +91,20 @@ void LlamaFamily::attention_block(const LayerWeights& l, size_t layer, LlamaKvCa
     ops::set_rows(be, kv_rows, positions, kv_tables);
   }
 
-  const Tensor attn = rows(s.attn, n);
-  const Tensor attn3 = attn.reshape({n, h_.heads, h_.head_dim});
-  // A 16-bit model tolerates 16-bit attention inputs (the GPU's matrix units want them).
-  const bool low_precision = l.wq.dtype() == DType::kBF16 || l.wq.dtype() == DType::kF16;
-  const int64_t seen = recorded ? cache.capacity() : pos + n;
-  ops::attention(be, q3, cache.keys(layer).slice(0, 0, seen),
-                 cache.values(layer).slice(0, 0, seen),
-                 AttentionParams{.low_precision = low_precision}, &attn3, chunk.kv_len);
-  const Tensor proj = rows(s.proj, n);
+  attend(l, layer, cache, q3, recorded ? cache.capacity() : pos + n, chunk.kv_len);
+  const Tensor attn = rows(s.attn, n), proj = rows(s.proj, n);
   ops::matmul(be, attn, l.wo, true, &proj);
   if (h_.o_bias) ops::add(be, proj, l.bo, &proj);
+}
+
+void LlamaFamily::attend(const LayerWeights& l, size_t layer, LlamaKvCache& cache, const Tensor& q3,
+                         int64_t seen, const Tensor* kv_len) {
+  const int64_t n = q3.dim(0);
+  const Tensor attn3 = rows(cache.scratch().attn, n).reshape({n, h_.heads, h_.head_dim});
+  // A 16-bit model tolerates 16-bit attention inputs (the GPU's matrix units want them).
+  const bool low_precision = l.wq.dtype() == DType::kBF16 || l.wq.dtype() == DType::kF16;
+  ops::attention(*be_, q3, cache.keys(layer).slice(0, 0, seen), cache.values(layer).slice(0, 0, seen),
+                 AttentionParams{.low_precision = low_precision}, &attn3, kv_len);
 }
 
 void LlamaFamily::mlp_block(const LayerWeights& l, ForwardScratch& s, int64_t n) {
@@ -201,8 +205,66 @@ void LlamaFamily::record_decode(LlamaKvCache& cache) {
   const Tensor ids = s.step.slice(0, 0, 1), kv_len = s.step.slice(0, 2, 3);
   const Tensor x = rows(s.x, 1), norm = rows(s.norm, 1);
   ops::embedding(*be_, w_.embed, ids, DType::kF32, &x);
+  if (fused_decode_supported(cache)) {
+    for (size_t i = 0; i < w_.layers.size(); ++i) {
+      const FusedLayer f = fused_layer(i, cache);
+      ops::fused_matvec(*be_, f.qkv);
+      attend(w_.layers[i], i, cache, rows(s.q, 1).reshape({1, h_.heads, h_.head_dim}),
+             cache.capacity(), &kv_len);
+      ops::fused_matvec(*be_, f.o);
+      ops::fused_matvec(*be_, f.gate_up);
+      ops::fused_matvec(*be_, f.down);
+    }
+    ops::fused_matvec(*be_, fused_head(cache));
+    return;
+  }
   layers(cache, Chunk{1, s.step.slice(0, 1, 2), 0, &kv_len});
   ops::matmul(*be_, norm, w_.lm_head, true, &s.logits);
+}
+
+// x is the residual stream: each block's input is normalised inside its first GEMV, and its
+// last GEMV adds its output to x.
+LlamaFamily::FusedLayer LlamaFamily::fused_layer(size_t layer, LlamaKvCache& cache) const {
+  const LayerWeights& l = w_.layers[layer];
+  ForwardScratch& s = cache.scratch();
+  const Tensor x = rows(s.x, 1);
+  const Tensor gate = rows(s.gate, 1);
+  using ops::FusedMatVec;
+  return FusedLayer{
+      .qkv = FusedMatVec{.x = x, .weight = l.wqkv, .norm_weight = l.attn_norm, .eps = h_.eps,
+                         .bias = l.bqkv, .epilogue = MatVecEpilogue::kRopeKv, .out = rows(s.q, 1),
+                         .positions = s.step.slice(0, 1, 2), .rope = h_.rope,
+                         .k_table = cache.keys(layer), .v_table = cache.values(layer)},
+      .o = FusedMatVec{.x = rows(s.attn, 1), .weight = l.wo, .epilogue = MatVecEpilogue::kAccumulate,
+                       .out = x},
+      .gate_up = FusedMatVec{.x = x, .weight = l.w_gate_up, .norm_weight = l.ffn_norm, .eps = h_.eps,
+                             .epilogue = MatVecEpilogue::kSwiGLU, .out = gate},
+      .down = FusedMatVec{.x = gate, .weight = l.w_down, .epilogue = MatVecEpilogue::kAccumulate,
+                          .out = x},
+  };
+}
+
+ops::FusedMatVec LlamaFamily::fused_head(LlamaKvCache& cache) const {
+  ForwardScratch& s = cache.scratch();
+  return ops::FusedMatVec{.x = rows(s.x, 1), .weight = w_.lm_head, .norm_weight = w_.final_norm,
+                          .eps = h_.eps, .out = s.logits};
+}
+
+// The fused step computes what the separate ops do; it needs the stacked weights (device
+// backends), no per-head q/k norm (it would sit between the GEMV and the rotation), no o bias,
+// and a backend that runs every fused GEMV of the step.
+bool LlamaFamily::fused_decode_supported(LlamaKvCache& cache) const {
+  if (h_.qk_norm || h_.o_bias) return false;
+  for (const LayerWeights& l : w_.layers) {
+    if (!l.wqkv.defined() || !l.w_gate_up.defined() || (h_.qkv_bias && !l.bqkv.defined())) return false;
+  }
+  for (size_t i = 0; i < w_.layers.size(); ++i) {
+    const FusedLayer f = fused_layer(i, cache);
+    for (const ops::FusedMatVec* m : {&f.qkv, &f.o, &f.gate_up, &f.down}) {
+      if (!ops::fused_matvec_supported(*be_, *m)) return false;
+    }
+  }
+  return ops::fused_matvec_supported(*be_, fused_head(cache));
 }
 
 }  // namespace loka

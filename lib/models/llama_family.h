@@ -10,6 +10,7 @@
 #include "models/kv_cache.h"
 #include "models/llama_weights.h"
 #include "models/weights_upload.h"
+#include "ops/fused_matvec.h"
 
 namespace loka {
 
@@ -44,12 +45,26 @@ class LlamaFamily {
 
   void attention_block(const LayerWeights& l, size_t layer, LlamaKvCache& cache,
                        const Chunk& chunk);
+  /// Attention of q3 [n, heads, head_dim] over the first `seen` cache rows (or kv_len of them,
+  /// read when it runs) into s.attn.
+  void attend(const LayerWeights& l, size_t layer, LlamaKvCache& cache, const Tensor& q3, int64_t seen,
+              const Tensor* kv_len);
   void mlp_block(const LayerWeights& l, ForwardScratch& s, int64_t n);
   /// The layers and the final norm over rows(s.x, chunk.n), embedded already.
   void layers(LlamaKvCache& cache, const Chunk& chunk);
   /// One token through the recorded step (a CUDA graph on the GPU): logits [1, vocab].
   Tensor decode(int32_t token, LlamaKvCache& cache, bool logits_on_host);
   void record_decode(LlamaKvCache& cache);
+
+  // The recorded step with the norms, RoPE, KV append, SwiGLU and residual adds fused into its
+  // GEMVs (ops/fused_matvec.h): a layer is these four launches and the attention between
+  // the first two.
+  struct FusedLayer {
+    ops::FusedMatVec qkv, o, gate_up, down;
+  };
+  FusedLayer fused_layer(size_t layer, LlamaKvCache& cache) const;
+  ops::FusedMatVec fused_head(LlamaKvCache& cache) const;  // final norm + lm_head
+  bool fused_decode_supported(LlamaKvCache& cache) const;
   /// t itself on a host backend, else a host copy (waits for the queued work).
   Tensor on_host(const Tensor& t) const;
 

@@ -17,8 +17,8 @@ struct LayerWeights {
   Tensor ffn_norm, w_gate, w_up, w_down;
   // Set where the weights are copied anyway (device backends): [wq; wk; wv] and
   // [w_gate; w_up] in one matrix each, wq ... w_up being row ranges of them, so a decode
-  // step runs one GEMV per group.
-  Tensor wqkv, w_gate_up;
+  // step runs one GEMV per group; [bq; bk; bv] likewise where the model has them.
+  Tensor wqkv, w_gate_up, bqkv;
 };
 
 struct LlamaWeights {

@@ -28,19 +28,21 @@ struct Copy {
   Tensor from, to;
 };
 
-// The parts stacked row-wise in one new device matrix, each part then a row range of it (its
-// copy planned in `copies`); undefined (parts left alone) unless they share dtype and row length.
+// The parts (matrices, or vectors) stacked row-wise in one new device tensor, each part then a
+// row range of it (its copy planned in `copies`); undefined (parts left alone) unless they
+// share dtype, rank and row length.
 Tensor stack_rows(Backend& be, std::initializer_list<Tensor*> parts, std::vector<Copy>& copies) {
   const Tensor& first = **parts.begin();
   int64_t rows = 0;
   for (const Tensor* p : parts) {
-    if (!p->defined() || p->ndim() != 2 || p->dtype() != first.dtype() ||
-        p->dim(1) != first.dim(1) || !p->is_contiguous()) {
+    if (!p->defined() || p->ndim() < 1 || p->ndim() > 2 || p->ndim() != first.ndim() ||
+        p->dtype() != first.dtype() || (p->ndim() == 2 && p->dim(1) != first.dim(1)) ||
+        !p->is_contiguous()) {
       return {};
     }
     rows += p->dim(0);
   }
-  Tensor stacked = be.alloc(first.dtype(), {rows, first.dim(1)});
+  Tensor stacked = be.alloc(first.dtype(), first.ndim() == 1 ? Shape{rows} : Shape{rows, first.dim(1)});
   int64_t at = 0;
   for (Tensor* p : parts) {
     const Tensor range = stacked.slice(0, at, at + p->dim(0));
@@ -60,6 +62,7 @@ LlamaWeights upload_llama_weights(const LlamaWeights& w, Backend& be, const Host
   std::vector<Copy> copies;
   for (LayerWeights& l : out.layers) {
     l.wqkv = stack_rows(be, {&l.wq, &l.wk, &l.wv}, copies);
+    if (l.bq.defined()) l.bqkv = stack_rows(be, {&l.bq, &l.bk, &l.bv}, copies);
     l.w_gate_up = stack_rows(be, {&l.w_gate, &l.w_up}, copies);
   }
   std::map<const void*, Tensor> done;  // host data -> its device copy

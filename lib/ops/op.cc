@@ -20,6 +20,7 @@ const char* op_name(OpKind kind) {
     case OpKind::kTopK: return "top_k";
     case OpKind::kSetRows: return "set_rows";
     case OpKind::kSample: return "sample";
+    case OpKind::kFusedMatVec: return "fused_matvec";
   }
   return "?";
 }

@@ -28,9 +28,10 @@ enum class OpKind {
   kTopK,       // src: x[..., N]; dst: values[..., k] (x's dtype), indices i32[..., k]; descending
   kSetRows,    // src: rows_0..rows_{P-1} [T, ...], indices i32[T]; dst: table_0..table_{P-1} [R, ...] in place
   kSample,     // src: logits f32[V], penalties i32[P, 2] (id, count); dst: token i32[1], scratch f32[V]
+  kFusedMatVec,  // a decode-step GEMV with fusions: see ops/fused_matvec.h
 };
-/// Number of op kinds (the size of a backend's kernel table); kSample is the last.
-constexpr size_t kOpKindCount = static_cast<size_t>(OpKind::kSample) + 1;
+/// Number of op kinds (the size of a backend's kernel table); kFusedMatVec is the last.
+constexpr size_t kOpKindCount = static_cast<size_t>(OpKind::kFusedMatVec) + 1;
 
 const char* op_name(OpKind kind);
 
@@ -96,8 +97,25 @@ struct SampleParams {
   float frequency_penalty = 0.0f;
   double u = 0.0;  // the uniform draw in [0, 1)
 };
+/// What a fused GEMV does with its products (ops/fused_matvec.h).
+enum class MatVecEpilogue {
+  kStore,       // out = y
+  kAccumulate,  // out += y (the residual stream updated in place)
+  kSwiGLU,      // weight rows [gate; up]: out = silu(y_gate) * y_up
+  kRopeKv,      // weight rows [q; k; v]: q and k rotated; q to out, k and v into cache rows
+};
+
+struct FusedMatVecParams {
+  bool norm = false;  // src has the RMSNorm weight: x is normalised (over K) first
+  float eps = 1e-6f;
+  bool bias = false;  // src has a bias [N] added to y
+  MatVecEpilogue epilogue = MatVecEpilogue::kStore;
+  RopeParams rope;  // kRopeKv
+};
+
 using OpParams = std::variant<std::monostate, MatMulParams, RmsNormParams, RopeParams,
-                              SoftmaxParams, AttentionParams, GeluParams, TopKParams, SampleParams>;
+                              SoftmaxParams, AttentionParams, GeluParams, TopKParams, SampleParams,
+                              FusedMatVecParams>;
 
 struct OpNode {
   OpKind kind;
