@@ -144,6 +144,7 @@ __global__ void __launch_bounds__(32 * kWarps) attention_decode_kernel(const Arg
     const int g = i / D, c = i % D;
     const float* part = a.partial + (kvh * G + g) * a.splits * (D + 2);
     float r = 0.0f;
+#pragma unroll 8  // the splits' loads in flight together: this loop is the op's critical path
     for (int sp = 0; sp < a.splits; ++sp) r += __ldcg(part + sp * (D + 2) + c) * scale_of[g][sp];
     const float ll = total_of[g];
     store_float(o.out, o.odt, (kvh * G + g) * D + c, ll > 0.0f ? r / ll : 0.0f);  // no key: zeros
