@@ -14,7 +14,7 @@
 namespace loka::cuda {
 namespace {
 
-constexpr int kWarps = 4;
+constexpr int kWarps = 8;
 constexpr int kMaxSplits = 256;
 
 struct Args {
