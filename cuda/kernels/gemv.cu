@@ -116,8 +116,6 @@ __global__ void gemv_kn_kernel(const GemvArgs a, int xdt, int wdt, int ydt) {
   }
 }
 
-bool aligned16(const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
-
 template <typename W>
 void launch_vec(const GemvArgs& a, cudaStream_t stream) {
   const int xdt = dt_code(a.x_dtype), ydt = dt_code(a.y_dtype);

@@ -198,8 +198,6 @@ __global__ void __launch_bounds__(kThreadsPerBlock) fused_gemv_kernel(const Fuse
   epilogue<E>(a, blockIdx.x, threadIdx.x, rows, y, old);
 }
 
-bool aligned16(const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
-
 bool supports_fused_matvec(const OpNode& n) {
   const auto* p = std::get_if<FusedMatVecParams>(&n.params);
   if (p == nullptr || n.src.size() < 2) return false;

@@ -4,7 +4,12 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
+#include <cstdint>
+
 namespace loka::cuda {
+
+/// Whether p can be read in the 16-byte units below (host side: the kernels' launch checks).
+inline bool aligned16(const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
 
 __device__ __forceinline__ float2 pair_to_float2(__nv_bfloat162 v) { return __bfloat1622float2(v); }
 __device__ __forceinline__ float2 pair_to_float2(__half2 v) { return __half22float2(v); }
