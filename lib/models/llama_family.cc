@@ -24,10 +24,10 @@ Tensor rows(const Tensor& t, int64_t n) { return t.slice(0, 0, n); }
 }  // namespace
 
 LlamaFamily::LlamaFamily(ModelHparams h, LlamaWeights w, std::shared_ptr<Backend> backend,
-                         const HostBytesReady& ready)
+                         const HostTensorCopy& copy)
     : h_(std::move(h)), be_(std::move(backend)) {
   // A device backend computes from its own memory: the weights move there once.
-  w_ = be_->device().is_host() ? std::move(w) : upload_llama_weights(w, *be_, ready);
+  w_ = be_->device().is_host() ? std::move(w) : upload_llama_weights(w, *be_, copy);
 }
 
 std::unique_ptr<LlamaKvCache> LlamaFamily::new_cache(int64_t max_tokens) const {

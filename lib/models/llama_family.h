@@ -16,9 +16,9 @@ namespace loka {
 
 class LlamaFamily {
  public:
-  /// On a device backend the weights are uploaded, each after ready(its host bytes) if given.
+  /// On a device backend the weights are uploaded, through `copy` if given.
   LlamaFamily(ModelHparams h, LlamaWeights w, std::shared_ptr<Backend> backend,
-              const HostBytesReady& ready = {});
+              const HostTensorCopy& copy = {});
 
   const ModelHparams& hparams() const { return h_; }
   const LlamaWeights& weights() const { return w_; }

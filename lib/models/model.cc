@@ -13,6 +13,7 @@
 #include "formats/safetensors_header.h"
 #include "formats/safetensors_model.h"
 #include "models/gguf_weights.h"
+#include "models/device_chunk_opener.h"
 #include "models/hf_weights.h"
 #include "models/llama_family.h"
 #include "seal/sealed_file.h"
@@ -97,12 +98,12 @@ void report(const ModelLoadOptions& o, double fraction) {
 // `be`: the backend made already, else one for o.device.
 std::shared_ptr<Model> build_hf(const std::string& folder, ModelHparams h, const SafetensorsModel& st,
                                 std::optional<Tokenizer> tok, const ModelLoadOptions& o,
-                                const HostBytesReady& ready = {}, std::shared_ptr<Backend> be = nullptr) {
+                                const HostTensorCopy& copy = {}, std::shared_ptr<Backend> be = nullptr) {
   report(o, 0.05);
   LlamaWeights w = bind_hf_weights(st, h, [&](double f) { report(o, 0.05 + 0.85 * f); });
   ModelInfo info = make_info(folder, "safetensors", h, w);
   auto net = std::make_unique<LlamaFamily>(std::move(h), std::move(w), be ? std::move(be) : make_backend(o),
-                                           ready);
+                                           copy);
   report(o, 1.0);
   return std::make_shared<LlamaModel>(std::move(info), std::move(tok), std::move(net));
 }
@@ -144,10 +145,12 @@ std::span<const uint8_t> safetensors_with_header(const seal::Unsealed& u, const 
 }
 
 // A sealed container: the key and header are checked before any model code runs, then the
-// payload is decrypted (in parallel, authenticated) into anonymous memory. For the CPU,
-// which computes from those bytes, all of it first; for a device, in the background while
-// the weights upload, each tensor after its chunks (the small ones, which the loader reads on
-// the host, first). The model is returned only once every chunk has authenticated.
+// payload is decrypted (in parallel, authenticated). For the CPU, which computes from those
+// bytes, all of it into anonymous memory first. For a device that opens AES-256-GCM chunks
+// itself, the weights go up as ciphertext and are decrypted there (the host decrypts only
+// what it reads: configuration, tokenizer, headers, norm and bias vectors); for another
+// device, the payload decrypts on the host in the background while the weights upload, each
+// tensor after its chunks. The model is returned only once every chunk has authenticated.
 std::shared_ptr<Model> load_sealed(const std::string& path, const ModelLoadOptions& options) {
   const bool streaming = !parse_device(options.device).is_host();
   ModelLoadOptions o = options;
@@ -155,7 +158,9 @@ std::shared_ptr<Model> load_sealed(const std::string& path, const ModelLoadOptio
     o.progress = options.progress ? [&options](double f) { options.progress(0.5 + 0.5 * f); }
                                   : std::function<void(double)>();
   }
-  const seal::UnsealOptions uo{.threads = options.threads, .lock = options.lock,
+  const std::shared_ptr<Backend> be = streaming ? make_backend(o) : nullptr;
+  const bool on_device = streaming && DeviceChunkOpener::available(*be, seal::read_header(path));
+  const seal::UnsealOptions uo{.threads = options.threads, .lock = options.lock, .on_demand = on_device,
                                .progress = [&options](double f) { report(options, 0.5 * f); }};
   const seal::Unsealed u = streaming ? seal::Unsealed::open_streaming(path, options.key, uo)
                                      : seal::Unsealed::open(path, options.key, uo);
@@ -203,12 +208,23 @@ std::shared_ptr<Model> load_sealed(const std::string& path, const ModelLoadOptio
   if (const auto t = text("tokenizer.json")) {
     tok = Tokenizer::from_hf_json(*t, text("tokenizer_config.json").value_or(""), path + ":tokenizer.json");
   }
+  if (on_device) {
+    DeviceChunkOpener opener(*be, u);
+    auto model = build_hf(path, std::move(h), st, std::move(tok), o,
+                          [&opener](const Tensor& from, const Tensor& to) { opener.copy(from, to); }, be);
+    opener.finish();  // nothing of an unauthenticated file is ever usable
+    return model;
+  }
   // The device reads the decrypted bytes straight from page-locked memory (no staging copy).
-  std::shared_ptr<Backend> be = make_backend(o);
   std::shared_ptr<void> pinned = streaming ? be->pin_host_memory(u.buffer()->data(), u.buffer()->size())
                                            : nullptr;
-  auto model = build_hf(path, std::move(h), st, std::move(tok), o,
-                        [&u](const void* p, size_t n) { u.wait_bytes(p, n); }, std::move(be));
+  auto model = build_hf(
+      path, std::move(h), st, std::move(tok), o,
+      [&u, &be](const Tensor& from, const Tensor& to) {
+        u.wait_bytes(from.data(), from.nbytes());
+        be->copy(from, to);
+      },
+      be);
   u.wait_all();  // nothing of an unauthenticated file is ever usable
   return model;
 }

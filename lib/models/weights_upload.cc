@@ -55,7 +55,7 @@ Tensor stack_rows(Backend& be, std::initializer_list<Tensor*> parts, std::vector
 
 }  // namespace
 
-LlamaWeights upload_llama_weights(const LlamaWeights& w, Backend& be, const HostBytesReady& ready) {
+LlamaWeights upload_llama_weights(const LlamaWeights& w, Backend& be, const HostTensorCopy& copy) {
   // Every destination is allocated first (an out-of-memory error comes before any copy), then
   // the copies run in the order of their host addresses: the file's order.
   LlamaWeights out = w;
@@ -81,8 +81,11 @@ LlamaWeights upload_llama_weights(const LlamaWeights& w, Backend& be, const Host
     return std::less<const void*>()(a.from.data(), b.from.data());
   });
   for (const Copy& c : copies) {
-    if (ready) ready(c.from.data(), c.from.nbytes());
-    be.copy(c.from, c.to);
+    if (copy) {
+      copy(c.from, c.to);
+    } else {
+      be.copy(c.from, c.to);
+    }
   }
   return out;
 }

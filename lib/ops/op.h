@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <array>
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -29,9 +30,10 @@ enum class OpKind {
   kSetRows,    // src: rows_0..rows_{P-1} [T, ...], indices i32[T]; dst: table_0..table_{P-1} [R, ...] in place
   kSample,     // src: logits f32[V], penalties i32[P, 2] (id, count); dst: token i32[1], scratch f32[V]
   kFusedMatVec,  // a decode-step GEMV with fusions: see ops/fused_matvec.h
+  kGcmOpen,      // src: ciphertext u8; dst: plaintext u8, status i32[chunks], workspace u8: see ops/gcm_open.h
 };
-/// Number of op kinds (the size of a backend's kernel table); kFusedMatVec is the last.
-constexpr size_t kOpKindCount = static_cast<size_t>(OpKind::kFusedMatVec) + 1;
+/// Number of op kinds (the size of a backend's kernel table); kGcmOpen is the last.
+constexpr size_t kOpKindCount = static_cast<size_t>(OpKind::kGcmOpen) + 1;
 
 const char* op_name(OpKind kind);
 
@@ -113,9 +115,22 @@ struct FusedMatVecParams {
   RopeParams rope;  // kRopeKv
 };
 
+/// AES-256-GCM opening of a run of chunks as sealed files store them (docs/sealed-format.md,
+/// section 5): chunk j has the index first_chunk + j, the 96-bit IV 0^32 || BE64(index), the
+/// additional authenticated data aad || LE64(index), and its 16-byte tag after its ciphertext.
+struct GcmOpenParams {
+  std::array<uint8_t, 32> key{};  // secret: ops::gcm_open wipes the copies it makes
+  std::vector<uint8_t> aad;       // at most kMaxAad bytes
+  uint64_t first_chunk = 0;
+  int64_t chunk_bytes = 0;  // plaintext bytes of every chunk but the last: a multiple of kSegment
+
+  static constexpr size_t kMaxAad = 256;
+  static constexpr int64_t kSegment = 65536;  // the unit of parallel work inside a chunk
+};
+
 using OpParams = std::variant<std::monostate, MatMulParams, RmsNormParams, RopeParams,
                               SoftmaxParams, AttentionParams, GeluParams, TopKParams, SampleParams,
-                              FusedMatVecParams>;
+                              FusedMatVecParams, GcmOpenParams>;
 
 struct OpNode {
   OpKind kind;

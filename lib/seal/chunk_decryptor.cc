@@ -7,9 +7,10 @@
 namespace loka::seal {
 
 ChunkDecryptor::ChunkDecryptor(std::shared_ptr<FileBytes> file, const Header& h, FileKeys keys,
-                               std::shared_ptr<SecureBuffer> out, std::string path, int threads)
+                               std::shared_ptr<SecureBuffer> out, std::string path, int threads,
+                               bool on_demand)
     : file_(std::move(file)), h_(h), keys_(std::move(keys)), out_(std::move(out)),
-      path_(std::move(path)), state_(h.chunk_count, kQueued) {
+      path_(std::move(path)), state_(h.chunk_count, kQueued), on_demand_(on_demand) {
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   threads = static_cast<int>(std::min<uint64_t>(threads, std::max<uint64_t>(h.chunk_count, 1)));
   for (int i = 0; i < threads; ++i) workers_.emplace_back([this] { work(); });
@@ -29,7 +30,13 @@ void ChunkDecryptor::work() {
   for (;;) {
     uint64_t i = 0;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::unique_lock<std::mutex> lock(mu_);
+      if (on_demand_) {  // sleep until someone asks for a chunk
+        cv_.wait(lock, [&] {
+          while (!urgent_.empty() && state_[urgent_.front()] != kQueued) urgent_.pop_front();
+          return stop_ || error_ || !urgent_.empty();
+        });
+      }
       if (stop_ || error_) return;
       while (!urgent_.empty() && state_[urgent_.front()] != kQueued) urgent_.pop_front();
       if (!urgent_.empty()) {
@@ -80,10 +87,13 @@ bool ChunkDecryptor::chunk_range(uint64_t offset, uint64_t length, uint64_t& fir
 void ChunkDecryptor::prefetch(uint64_t offset, uint64_t length) {
   uint64_t first = 0, last = 0;
   if (!chunk_range(offset, length, first, last)) return;
-  std::lock_guard<std::mutex> lock(mu_);
-  for (uint64_t i = first; i <= last; ++i) {
-    if (state_[i] == kQueued) urgent_.push_back(i);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (uint64_t i = first; i <= last; ++i) {
+      if (state_[i] == kQueued) urgent_.push_back(i);
+    }
   }
+  cv_.notify_all();
 }
 
 void ChunkDecryptor::wait(uint64_t offset, uint64_t length) {
@@ -93,12 +103,19 @@ void ChunkDecryptor::wait(uint64_t offset, uint64_t length) {
   for (uint64_t i = last + 1; i-- > first;) {  // ahead of the in-order queue, in order
     if (state_[i] == kQueued) urgent_.push_front(i);
   }
+  cv_.notify_all();  // on demand, the workers sleep until now
   cv_.wait(lock, [&] { return error_ || chunks_done(first, last); });
   if (error_) std::rethrow_exception(error_);
 }
 
 void ChunkDecryptor::wait_all(const std::function<void(double)>& progress) {
   std::unique_lock<std::mutex> lock(mu_);
+  if (on_demand_) {  // ask for every chunk not asked for yet
+    for (uint64_t i = 0; i < h_.chunk_count; ++i) {
+      if (state_[i] == kQueued) urgent_.push_back(i);
+    }
+    cv_.notify_all();
+  }
   uint64_t reported = UINT64_MAX;
   for (;;) {
     if (error_) std::rethrow_exception(error_);

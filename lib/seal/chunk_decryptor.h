@@ -23,9 +23,11 @@ namespace loka::seal {
 
 class ChunkDecryptor {
  public:
-  /// Starts `threads` workers (0 = all cores) decrypting every chunk of `file` into `out`.
+  /// Starts `threads` workers (0 = all cores) decrypting every chunk of `file` into `out`, or,
+  /// if `on_demand`, only the chunks wait() and prefetch() ask for.
   ChunkDecryptor(std::shared_ptr<FileBytes> file, const Header& h, FileKeys keys,
-                 std::shared_ptr<SecureBuffer> out, std::string path, int threads);
+                 std::shared_ptr<SecureBuffer> out, std::string path, int threads,
+                 bool on_demand = false);
   /// Stops the workers (a chunk in progress finishes) and wipes the keys.
   ~ChunkDecryptor();
   ChunkDecryptor(const ChunkDecryptor&) = delete;
@@ -40,6 +42,11 @@ class ChunkDecryptor {
   void prefetch(uint64_t offset, uint64_t length);
   /// wait() for the whole payload; `progress` gets the fraction done, on the calling thread.
   void wait_all(const std::function<void(double)>& progress = {});
+
+  /// The container (chunk i at the header's chunk_offset(i)) and the keys, for a device that
+  /// opens chunks itself. The keys are secret: wipe any copy.
+  const FileBytes& file() const { return *file_; }
+  const FileKeys& keys() const { return keys_; }
 
  private:
   void work();
@@ -60,6 +67,7 @@ class ChunkDecryptor {
   uint64_t next_ = 0, done_ = 0;
   std::exception_ptr error_;
   bool stop_ = false;
+  bool on_demand_ = false;
   std::vector<std::thread> workers_;
 };
 

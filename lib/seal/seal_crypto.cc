@@ -108,12 +108,14 @@ void sm4_ctr(const FileKeys& k, uint64_t index, const uint8_t* in, uint8_t* out,
   crypt(ctx, in, n, out, true);
 }
 
-std::string chunk_name(const Header& h, uint64_t index) {
-  return "chunk " + std::to_string(index) + " of " + std::to_string(h.chunk_count) + " (file offset " +
-         std::to_string(h.chunk_offset(index)) + ")";
-}
-
 }  // namespace
+
+Error chunk_integrity_error(const Header& h, uint64_t index, const std::string& what) {
+  return Error(ErrorCode::kIntegrity,
+               what + ": chunk " + std::to_string(index) + " of " + std::to_string(h.chunk_count) +
+                   " (file offset " + std::to_string(h.chunk_offset(index)) +
+                   ") failed authentication (damaged, tampered with, moved or from another file)");
+}
 
 SecretBytes::~SecretBytes() {
   if (!bytes_.empty()) OPENSSL_cleanse(bytes_.data(), bytes_.size());
@@ -172,11 +174,7 @@ void open_chunk(const Header& h, const FileKeys& k, uint64_t index, std::span<co
   std::unique_ptr<EVP_CIPHER_CTX, CtxFree> ctx(EVP_CIPHER_CTX_new());
   if (!ctx) fail("EVP_CIPHER_CTX_new");
   const auto idx = le64(index);
-  const auto reject = [&] {
-    throw Error(ErrorCode::kIntegrity, what + ": " + chunk_name(h, index) +
-                                           " failed authentication (damaged, tampered with, moved or "
-                                           "from another file)");
-  };
+  const auto reject = [&] { throw chunk_integrity_error(h, index, what); };
   if (h.suite == Suite::kAes256Gcm) {
     const auto iv = chunk_iv(index);
     int len = 0;

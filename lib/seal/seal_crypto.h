@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "seal/seal_header.h"
 
 namespace loka::seal {
@@ -53,6 +54,10 @@ void seal_chunk(const Header& h, const FileKeys& k, uint64_t index, std::span<co
 /// chunk and its file offset when the tag does not match; `out` is then undefined.
 void open_chunk(const Header& h, const FileKeys& k, uint64_t index, std::span<const uint8_t> cipher,
                 const uint8_t* tag, uint8_t* out, const std::string& what);
+
+/// The error for chunk `index` of `what` failing authentication (kIntegrity, naming the chunk
+/// and its file offset).
+Error chunk_integrity_error(const Header& h, uint64_t index, const std::string& what);
 
 /// Overwrites memory in a way the compiler keeps (OPENSSL_cleanse).
 void secure_wipe(void* p, size_t n);

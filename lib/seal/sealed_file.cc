@@ -52,7 +52,7 @@ Unsealed Unsealed::start(const std::string& path, const KeySource& key, const Un
 
   u.buffer_ = SecureBuffer::allocate(h.payload_size, o.lock);
   u.decryptor_ = std::make_shared<ChunkDecryptor>(std::move(file), h, std::move(keys), u.buffer_,
-                                                  path, o.threads);
+                                                  path, o.threads, o.on_demand);
   return u;
 }
 
@@ -103,5 +103,11 @@ void Unsealed::prefetch_bytes(const void* p, uint64_t length) const {
 void Unsealed::wait_all(const std::function<void(double)>& progress) const {
   if (decryptor_) decryptor_->wait_all(progress);
 }
+
+std::span<const uint8_t> Unsealed::container() const {
+  return {decryptor_->file().data(), decryptor_->file().size()};
+}
+
+std::span<const uint8_t> Unsealed::cipher_key() const { return decryptor_->keys().enc.span(); }
 
 }  // namespace loka::seal

@@ -27,6 +27,9 @@ Header read_header(const std::string& path);
 struct UnsealOptions {
   int threads = 0;    ///< 0 = all cores
   bool lock = false;  ///< mlock the decrypted bytes
+  /// open_streaming only: decrypt on the host only the bytes wait() and prefetch ask for (a
+  /// device opens the rest itself, from container() with cipher_key()).
+  bool on_demand = false;
   std::function<void(double)> progress;  ///< fraction decrypted, called on the calling thread
 };
 
@@ -68,6 +71,11 @@ class Unsealed {
   void wait(const ManifestEntry& e) const { wait(e.offset, e.size); }
   /// Blocks until everything is decrypted and authenticated; o.progress as in open().
   void wait_all(const std::function<void(double)>& progress = {}) const;
+
+  /// The whole container as stored (chunk i at header().chunk_offset(i)), and the key of its
+  /// cipher (secret: wipe any copy), for a device that opens the chunks itself.
+  std::span<const uint8_t> container() const;
+  std::span<const uint8_t> cipher_key() const;
 
  private:
   static Unsealed start(const std::string& path, const KeySource& key, const UnsealOptions& o);

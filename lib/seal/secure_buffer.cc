@@ -1,13 +1,16 @@
-// SecureBuffer: MAP_ANONYMOUS | MAP_PRIVATE, MADV_DONTDUMP, optional mlock, OPENSSL_cleanse on free.
+// SecureBuffer: MAP_ANONYMOUS | MAP_PRIVATE, MADV_DONTDUMP, optional mlock, resident pages
+// wiped (OPENSSL_cleanse) on free.
 #include "seal/secure_buffer.h"
 
 #include <openssl/crypto.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 
@@ -38,9 +41,35 @@ std::shared_ptr<SecureBuffer> SecureBuffer::allocate(uint64_t size, bool lock) {
   return b;
 }
 
+namespace {
+
+// Wipes the resident pages of a mapping. Pages never written are not resident and hold
+// nothing (a device that opened the chunks itself leaves most of the buffer so); touching
+// them would only fault in zero pages to overwrite.
+void wipe_resident(uint8_t* data, uint64_t bytes) {
+  const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> resident((bytes + page - 1) / page);
+  if (::mincore(data, bytes, resident.data()) != 0) {
+    OPENSSL_cleanse(data, bytes);
+    return;
+  }
+  for (uint64_t i = 0; i < resident.size();) {
+    if (!(resident[i] & 1)) {
+      ++i;
+      continue;
+    }
+    uint64_t j = i;
+    while (j < resident.size() && (resident[j] & 1)) ++j;
+    OPENSSL_cleanse(data + i * page, std::min(bytes, j * page) - i * page);
+    i = j;
+  }
+}
+
+}  // namespace
+
 SecureBuffer::~SecureBuffer() {
   if (data_ == nullptr) return;
-  OPENSSL_cleanse(data_, mapped_);
+  wipe_resident(data_, mapped_);
   if (locked_) ::munlock(data_, mapped_);
   ::munmap(data_, mapped_);
 }

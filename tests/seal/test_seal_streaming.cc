@@ -57,6 +57,26 @@ TEST_CASE("seal: streaming decryption gives the plaintext, waited ranges first",
   }
 }
 
+TEST_CASE("seal: on demand, only the chunks asked for are decrypted", "[seal]") {
+  const std::string plain = random_bytes(9 * 65536 + 777, 21);
+  const std::string path = sealed_copy(plain, Suite::kAes256Gcm);
+  const Unsealed u = Unsealed::open_streaming(path, key_source(), {.threads = 3, .on_demand = true});
+  const ManifestEntry& e = u.files().at(0);
+  const std::string_view text = u.text(e);
+  const uint64_t at = 5 * 65536 - e.offset;  // payload chunk 5, relative to the file
+  u.wait_bytes(text.data() + at, 100);
+  CHECK(text.substr(at, 100) == std::string_view(plain).substr(at, 100));
+  u.prefetch_bytes(text.data() + at + 2 * 65536, 10);
+  u.wait_bytes(text.data() + at + 2 * 65536, 10);
+  // Chunks 6 and 8 were not asked for: their bytes were never decrypted.
+  CHECK(text.substr(at + 65536, 65536) == std::string(65536, '\0'));
+  CHECK(text.substr(at + 3 * 65536, 65536) == std::string(65536, '\0'));
+  CHECK(u.container().size() == read_header(path).file_size());
+  CHECK(u.cipher_key().size() == 32);
+  u.wait_all();  // asks for everything
+  CHECK(text == plain);
+}
+
 TEST_CASE("seal: streaming reports a damaged chunk from its waits", "[seal]") {
   const std::string plain = random_bytes(6 * 65536, 18);
   const std::string good = sealed_copy(plain, Suite::kAes256Gcm);

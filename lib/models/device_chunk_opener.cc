@@ -1,0 +1,134 @@
+// DeviceChunkOpener: ciphertext windows uploaded in order, gcm_open, byte-range device copies.
+#include "models/device_chunk_opener.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "core/error.h"
+#include "ops/gcm_open.h"
+#include "seal/seal_crypto.h"
+
+namespace loka {
+namespace {
+
+constexpr uint64_t kTag = 16;
+
+// Bytes [offset, offset + n) of t's storage as a u8 row (t contiguous).
+Tensor byte_range(const Tensor& t, uint64_t offset, uint64_t n) {
+  return Tensor(DType::kU8, Shape{static_cast<int64_t>(n)}, Strides{1}, t.storage(),
+                t.byte_offset() + offset);
+}
+
+ops::GcmOpen window_op(const seal::Unsealed& u, const Tensor& cipher, const Tensor& plain,
+                       const Tensor& status, const Tensor& workspace, uint64_t first) {
+  ops::GcmOpen g{.ciphertext = cipher, .plaintext = plain, .status = status, .workspace = workspace};
+  g.params.chunk_bytes = static_cast<int64_t>(u.header().chunk_size());
+  g.params.first_chunk = first;
+  g.params.aad.assign(u.header().raw.begin(), u.header().raw.end());
+  const auto key = u.cipher_key();
+  std::memcpy(g.params.key.data(), key.data(), std::min(key.size(), g.params.key.size()));
+  return g;
+}
+
+}  // namespace
+
+bool DeviceChunkOpener::available(Backend& be, const seal::Header& h) {
+  if (h.suite != seal::Suite::kAes256Gcm || h.chunk_count == 0) return false;
+  const int64_t c = static_cast<int64_t>(h.chunk_size());
+  // A probe of one short chunk, never run.
+  ops::GcmOpen g{.ciphertext = be.alloc(DType::kU8, {17}), .plaintext = be.alloc(DType::kU8, {1}),
+                 .status = be.alloc(DType::kI32, {1}),
+                 .workspace = be.alloc(DType::kU8, {ops::gcm_open_workspace_bytes(1, c)})};
+  g.params.chunk_bytes = c;
+  g.params.aad.assign(h.raw.begin(), h.raw.end());
+  return ops::gcm_open_supported(be, g);
+}
+
+DeviceChunkOpener::DeviceChunkOpener(Backend& be, const seal::Unsealed& u, uint64_t window_bytes)
+    : be_(be), u_(u) {
+  const seal::Header& h = u.header();
+  const uint64_t c = h.chunk_size();
+  window_chunks_ = std::clamp<uint64_t>(window_bytes / c, 1, std::max<uint64_t>(h.chunk_count, 1));
+  const auto w = static_cast<int64_t>(window_chunks_);
+  cipher_ = be.alloc(DType::kU8, {w * static_cast<int64_t>(c + kTag)});
+  plain_ = be.alloc(DType::kU8, {w * static_cast<int64_t>(c)});
+  workspace_ = be.alloc(DType::kU8, {ops::gcm_open_workspace_bytes(w, static_cast<int64_t>(c))});
+  status_ = be.alloc(DType::kI32, {static_cast<int64_t>(h.chunk_count)});
+}
+
+DeviceChunkOpener::~DeviceChunkOpener() = default;
+
+// Uploads chunks [first, first + window) as stored and opens them into plain_.
+void DeviceChunkOpener::open_window(uint64_t first) {
+  const seal::Header& h = u_.header();
+  const uint64_t end = std::min(first + window_chunks_, h.chunk_count);
+  uint64_t plain = 0;
+  for (uint64_t i = first; i < end; ++i) plain += h.chunk_plain_size(i);
+  const uint64_t stored = plain + kTag * (end - first);
+  const auto container = u_.container();
+  LOKA_CHECK(h.chunk_offset(first) + stored <= container.size(), ErrorCode::kIntegrity,
+             u_.path() + ": truncated in chunk " + std::to_string(end - 1));
+  const Tensor cipher = byte_range(cipher_, 0, stored);
+  be_.copy(Tensor::borrow(DType::kU8, {static_cast<int64_t>(stored)}, container.data() + h.chunk_offset(first),
+                          nullptr),
+           cipher);
+  ops::GcmOpen g = window_op(u_, cipher, byte_range(plain_, 0, plain),
+                             status_.slice(0, static_cast<int64_t>(first), static_cast<int64_t>(end)),
+                             byte_range(workspace_, 0,
+                                        static_cast<uint64_t>(ops::gcm_open_workspace_bytes(
+                                            static_cast<int64_t>(end - first), static_cast<int64_t>(h.chunk_size())))),
+                             first);
+  try {
+    ops::gcm_open(be_, g);
+  } catch (...) {
+    seal::secure_wipe(g.params.key.data(), g.params.key.size());
+    throw;
+  }
+  seal::secure_wipe(g.params.key.data(), g.params.key.size());
+  first_ = first;
+  end_ = end;
+  next_ = end;
+}
+
+void DeviceChunkOpener::copy(const Tensor& from, const Tensor& to) {
+  const auto* payload = u_.buffer()->data();
+  const auto* p = static_cast<const uint8_t*>(from.data());
+  const uint64_t size = u_.header().payload_size;
+  if (p < payload || p >= payload + size) {
+    be_.copy(from, to);
+    return;
+  }
+  LOKA_CHECK(from.is_contiguous() && to.is_contiguous() && from.nbytes() == to.nbytes() &&
+                 static_cast<uint64_t>(p - payload) + from.nbytes() <= size,
+             ErrorCode::kInternal, "sealed upload: " + from.describe() + " -> " + to.describe());
+  const uint64_t c = u_.header().chunk_size();
+  uint64_t offset = static_cast<uint64_t>(p - payload);
+  const uint64_t end = offset + from.nbytes();
+  while (offset < end) {
+    const uint64_t chunk = offset / c;
+    if (chunk < first_ || chunk >= end_) {
+      LOKA_CHECK(chunk >= next_, ErrorCode::kInternal,
+                 u_.path() + ": sealed upload went back to chunk " + std::to_string(chunk));
+      while (chunk >= next_ + window_chunks_) open_window(next_);  // authenticates what lies between
+      open_window(next_);
+    }
+    const uint64_t n = std::min(end, end_ * c) - offset;
+    be_.copy_async(byte_range(plain_, offset - first_ * c, n),
+                   byte_range(to, offset - static_cast<uint64_t>(p - payload), n));
+    offset += n;
+  }
+}
+
+void DeviceChunkOpener::finish() {
+  const seal::Header& h = u_.header();
+  while (next_ < h.chunk_count) open_window(next_);
+  Tensor status = Tensor::empty(DType::kI32, {static_cast<int64_t>(h.chunk_count)});
+  be_.copy(status_, status);
+  const auto* s = status.data_as<const int32_t>();
+  for (uint64_t i = 0; i < h.chunk_count; ++i) {
+    if (s[i] != 1) throw seal::chunk_integrity_error(h, i, u_.path());
+  }
+}
+
+}  // namespace loka

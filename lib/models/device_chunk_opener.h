@@ -1,0 +1,50 @@
+// The weights of a sealed model opened on the device: they go up as ciphertext, a window of
+// chunks at a time in file order, and gcm_open authenticates and decrypts them in device
+// memory, so that their plaintext is never in host memory. The host decrypts only what it
+// reads itself (configuration, tokenizer, safetensors headers, norm and bias vectors).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "backend/backend.h"
+#include "seal/sealed_file.h"
+
+namespace loka {
+
+class DeviceChunkOpener {
+ public:
+  /// Whether `be` can open the chunks of a container with header h: the AES-256-GCM suite
+  /// and a backend with gcm_open.
+  static bool available(Backend& be, const seal::Header& h);
+
+  /// u must stay alive while this does; it was opened with UnsealOptions::on_demand. The
+  /// device holds `window_bytes` of chunks at a time (at least one chunk), twice: as stored
+  /// and opened.
+  DeviceChunkOpener(Backend& be, const seal::Unsealed& u, uint64_t window_bytes = uint64_t{64} << 20);
+  ~DeviceChunkOpener();
+  DeviceChunkOpener(const DeviceChunkOpener&) = delete;
+  DeviceChunkOpener& operator=(const DeviceChunkOpener&) = delete;
+
+  /// Copies host tensor `from` into device tensor `to` (contiguous, the same size). Where
+  /// `from` lies in u's payload (whose bytes are not decrypted there), its bytes come from the
+  /// chunks opened on the device; calls must then come in ascending payload order. Other
+  /// host memory is copied as it is.
+  void copy(const Tensor& from, const Tensor& to);
+
+  /// Opens the chunks no copy reached, then checks every chunk's tag: throws Error(kIntegrity)
+  /// naming the first chunk that failed.
+  void finish();
+
+ private:
+  void open_window(uint64_t first);
+
+  Backend& be_;
+  const seal::Unsealed& u_;
+  uint64_t window_chunks_ = 0;
+  uint64_t first_ = 0, end_ = 0;  // the chunks now in plain_
+  uint64_t next_ = 0;             // the first chunk not opened yet
+  Tensor cipher_, plain_, status_, workspace_;
+};
+
+}  // namespace loka
