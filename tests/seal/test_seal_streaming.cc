@@ -119,23 +119,31 @@ TEST_CASE("seal: a sealed model loads on the GPU while it decrypts", "[seal][cud
     return std::vector<float>(t.data_as<float>(), t.data_as<float>() + t.numel());
   };
   auto plain = Model::load(dir, {.device = "cuda:0"});
-  const std::string out = test::temp_path("llama3_gpu.lks");
-  seal_small(dir, out, Suite::kAes256Gcm);
-  ModelLoadOptions o;
-  o.device = "cuda:0";
-  o.key = key_source();
-  auto sealed = Model::load(out, o);
-  CHECK(logits(*sealed) == logits(*plain));  // the same bytes uploaded: identical logits
-  // A flipped bit in the last chunk: an integrity error, no model.
-  const Header h = read_header(out);
-  std::string bytes = read_file(out);
-  bytes[h.chunk_offset(h.chunk_count - 1) + 1] ^= 0x01;
-  test::write_file(out, bytes);
-  try {
-    Model::load(out, o);
-    FAIL("loaded a damaged sealed model");
-  } catch (const Error& e) {
-    CHECK(e.code() == ErrorCode::kIntegrity);
-    CHECK_THAT(e.what(), Catch::Contains("chunk " + std::to_string(h.chunk_count - 1)));
+  // AES-256-GCM: the weights are opened on the GPU; SM4: decrypted on the host while they upload.
+  for (Suite suite : {Suite::kAes256Gcm, Suite::kSm4CtrHmacSm3}) {
+    INFO(suite_name(suite));
+    const std::string out = test::temp_path("llama3_gpu.lks");
+    seal_small(dir, out, suite);
+    ModelLoadOptions o;
+    o.device = "cuda:0";
+    o.key = key_source();
+    auto sealed = Model::load(out, o);
+    CHECK(logits(*sealed) == logits(*plain));  // the same bytes uploaded: identical logits
+    // A flipped bit in a weight chunk in the middle, and in the last chunk: an integrity
+    // error naming it, no model.
+    const Header h = read_header(out);
+    const std::string original = read_file(out);
+    for (uint64_t bad : {h.chunk_count / 2, h.chunk_count - 1}) {
+      std::string bytes = original;
+      bytes[h.chunk_offset(bad) + 1] ^= 0x01;
+      test::write_file(out, bytes);
+      try {
+        Model::load(out, o);
+        FAIL("loaded a damaged sealed model");
+      } catch (const Error& e) {
+        CHECK(e.code() == ErrorCode::kIntegrity);
+        CHECK_THAT(e.what(), Catch::Contains("chunk " + std::to_string(bad) + " of"));
+      }
+    }
   }
 }
