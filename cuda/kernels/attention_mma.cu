@@ -47,6 +47,55 @@ Layout layout_for(int d) {
   return l;
 }
 
+__device__ __forceinline__ void store4(__nv_bfloat16* o, float4 v) {
+  o[0] = __float2bfloat16_rn(v.x);
+  o[1] = __float2bfloat16_rn(v.y);
+  o[2] = __float2bfloat16_rn(v.z);
+  o[3] = __float2bfloat16_rn(v.w);
+}
+
+__device__ __forceinline__ void store4(__half* o, float4 v) {
+  o[0] = __float2half_rn(v.x);
+  o[1] = __float2half_rn(v.y);
+  o[2] = __float2half_rn(v.z);
+  o[3] = __float2half_rn(v.w);
+}
+
+// Rows [row0, row0 + rows) of a [*, heads, d] tensor at `head` into 16-bit shared rows of
+// stride ld, zeros from row_end on. Each thread has eight 4-element loads in flight before it
+// stores any (one memory latency per eight, not per element).
+template <typename H>
+__device__ __forceinline__ void load_tile(H* dst, int ld, const void* src, int dt, int64_t row0,
+                                          int64_t row_end, int64_t heads, int64_t head, int d, int rows) {
+  constexpr int kInFlight = 8;
+  const int quads = d / 4, total = rows * quads, step = blockDim.x;
+  const bool f32x4 = dt == kDtF32 && (reinterpret_cast<uintptr_t>(src) & 15) == 0;
+  for (int base = threadIdx.x; base < total; base += kInFlight * step) {
+    float4 v[kInFlight];
+#pragma unroll
+    for (int j = 0; j < kInFlight; ++j) {
+      const int i = base + j * step;
+      v[j] = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+      const int r = i / quads;
+      const int64_t row = row0 + r;
+      if (i < total && row < row_end) {
+        const int64_t at = (row * heads + head) * d + (i - r * quads) * 4;
+        v[j] = f32x4 ? *reinterpret_cast<const float4*>(static_cast<const float*>(src) + at)
+                            : make_float4(load_float(src, dt, at), load_float(src, dt, at + 1),
+                                          load_float(src, dt, at + 2), load_float(src, dt, at + 3));
+      }
+    }
+#pragma unroll
+    for (int j = 0; j < kInFlight; ++j) {
+      const int i = base + j * step;
+      if (i < total) {
+        const int r = i / quads;
+        store4(dst + r * ld + (i - r * quads) * 4, v[j]);
+      }
+    }
+  }
+}
+
 __global__ void attention_mma_kernel(const AttentionMmaArgs a, const Layout L) {
   extern __shared__ __align__(128) unsigned char smem[];
   auto* qs = reinterpret_cast<__nv_bfloat16*>(smem + L.q);
@@ -62,12 +111,7 @@ __global__ void attention_mma_kernel(const AttentionMmaArgs a, const Layout L) {
   const int64_t q0 = int64_t(blockIdx.x) * kRows;
   const int d = L.d;
 
-  for (int i = threadIdx.x; i < kRows * d; i += blockDim.x) {
-    const int r = i / d, c = i % d;
-    const int64_t t = q0 + r;
-    const float x = t < a.t ? load_float(a.q, a.qdt, (t * a.hq + h) * d + c) : 0.0f;
-    qs[r * L.ldh + c] = __float2bfloat16_rn(x);
-  }
+  load_tile(qs, L.ldh, a.q, a.qdt, q0, a.t, a.hq, h, d, kRows);
   for (int i = threadIdx.x; i < kRows * L.ldo; i += blockDim.x) os[i] = 0.0f;
   for (int i = threadIdx.x; i < kRows; i += blockDim.x) {
     stats[2 * i] = -INFINITY;
@@ -80,13 +124,8 @@ __global__ void attention_mma_kernel(const AttentionMmaArgs a, const Layout L) {
 
   for (int64_t k0 = 0; k0 < key_end; k0 += kKeys) {
     __syncthreads();  // the previous tile's K/V are no longer read
-    for (int i = threadIdx.x; i < kKeys * d; i += blockDim.x) {
-      const int r = i / d, c = i % d;
-      const int64_t s = k0 + r;
-      const bool ok = s < a.s;
-      ks[r * L.ldh + c] = __float2bfloat16_rn(ok ? load_float(a.k, a.kdt, (s * a.hkv + kvh) * d + c) : 0.0f);
-      vs[r * L.ldh + c] = __float2half_rn(ok ? load_float(a.v, a.vdt, (s * a.hkv + kvh) * d + c) : 0.0f);
-    }
+    load_tile(ks, L.ldh, a.k, a.kdt, k0, a.s, a.hkv, kvh, d, kKeys);
+    load_tile(vs, L.ldh, a.v, a.vdt, k0, a.s, a.hkv, kvh, d, kKeys);
     __syncthreads();
 
     // Scores of this warp's 16 rows against the 64 keys.
