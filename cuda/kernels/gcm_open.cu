@@ -15,6 +15,8 @@
 #include "cuda_check.h"
 #include "device_context.h"
 #include "kernel_registry.h"
+#include "ops/gcm_open.h"
+#include "weight_vec.cuh"
 
 namespace loka::cuda {
 namespace {
@@ -25,9 +27,9 @@ using gcm::ShoupTable;
 constexpr int kThreads = 256;
 constexpr int kBlocksPerThread = 16;
 constexpr int64_t kSegmentBlocks = kThreads * kBlocksPerThread;  // 4096 blocks = 64 KiB
-constexpr int64_t kTagBytes = 16;
+constexpr int64_t kTagBytes = ops::kGcmTagBytes;
 constexpr int kMaxSegments = 1024;  // 64 MiB chunks
-constexpr size_t kWorkspaceFixed = 32768;  // ops/gcm_open.cc: the partial sums start here
+constexpr size_t kWorkspaceFixed = ops::kGcmWorkspaceFixed;  // the partial sums start here
 
 static_assert(kSegmentBlocks * 16 == GcmOpenParams::kSegment);
 
@@ -200,13 +202,11 @@ __global__ void gcm_tag_kernel(Run r, Aad aad, int32_t* status) {
   status[j] = diff == 0 ? 1 : 0;
 }
 
-bool aligned16(const Tensor& t) { return reinterpret_cast<uintptr_t>(t.data()) % 16 == 0; }
-
 bool supports_gcm_open(const OpNode& n) {
   return std::holds_alternative<GcmOpenParams>(n.params) && n.src.size() == 1 && n.dst.size() == 3 &&
          n.src[0].dtype() == DType::kU8 && n.dst[0].dtype() == DType::kU8 &&
-         n.dst[1].dtype() == DType::kI32 && n.dst[2].dtype() == DType::kU8 && aligned16(n.src[0]) &&
-         aligned16(n.dst[0]) && aligned16(n.dst[2]) && n.dst[0].is_contiguous() &&
+         n.dst[1].dtype() == DType::kI32 && n.dst[2].dtype() == DType::kU8 && aligned16(n.src[0].data()) &&
+         aligned16(n.dst[0].data()) && aligned16(n.dst[2].data()) && n.dst[0].is_contiguous() &&
          n.dst[1].is_contiguous() && n.dst[2].is_contiguous() &&
          std::get<GcmOpenParams>(n.params).chunk_bytes / GcmOpenParams::kSegment <= kMaxSegments;
 }

@@ -12,23 +12,19 @@
 namespace loka {
 namespace {
 
-constexpr uint64_t kTag = 16;
-
 // Bytes [offset, offset + n) of t's storage as a u8 row (t contiguous).
 Tensor byte_range(const Tensor& t, uint64_t offset, uint64_t n) {
   return Tensor(DType::kU8, Shape{static_cast<int64_t>(n)}, Strides{1}, t.storage(),
                 t.byte_offset() + offset);
 }
 
-ops::GcmOpen window_op(const seal::Unsealed& u, const Tensor& cipher, const Tensor& plain,
-                       const Tensor& status, const Tensor& workspace, uint64_t first) {
-  ops::GcmOpen g{.ciphertext = cipher, .plaintext = plain, .status = status, .workspace = workspace};
-  g.params.chunk_bytes = static_cast<int64_t>(u.header().chunk_size());
-  g.params.first_chunk = first;
-  g.params.aad.assign(u.header().raw.begin(), u.header().raw.end());
-  const auto key = u.cipher_key();
-  std::memcpy(g.params.key.data(), key.data(), std::min(key.size(), g.params.key.size()));
-  return g;
+// The parameters of opening h's chunks from `first` on, without the key.
+GcmOpenParams open_params(const seal::Header& h, uint64_t first) {
+  GcmOpenParams p;
+  p.chunk_bytes = static_cast<int64_t>(h.chunk_size());
+  p.first_chunk = first;
+  p.aad.assign(h.raw.begin(), h.raw.end());
+  return p;
 }
 
 }  // namespace
@@ -37,11 +33,11 @@ bool DeviceChunkOpener::available(Backend& be, const seal::Header& h) {
   if (h.suite != seal::Suite::kAes256Gcm || h.chunk_count == 0) return false;
   const int64_t c = static_cast<int64_t>(h.chunk_size());
   // A probe of one short chunk, never run.
-  ops::GcmOpen g{.ciphertext = be.alloc(DType::kU8, {17}), .plaintext = be.alloc(DType::kU8, {1}),
-                 .status = be.alloc(DType::kI32, {1}),
-                 .workspace = be.alloc(DType::kU8, {ops::gcm_open_workspace_bytes(1, c)})};
-  g.params.chunk_bytes = c;
-  g.params.aad.assign(h.raw.begin(), h.raw.end());
+  const ops::GcmOpen g{.ciphertext = be.alloc(DType::kU8, {1 + ops::kGcmTagBytes}),
+                       .plaintext = be.alloc(DType::kU8, {1}),
+                       .status = be.alloc(DType::kI32, {1}),
+                       .workspace = be.alloc(DType::kU8, {ops::gcm_open_workspace_bytes(1, c)}),
+                       .params = open_params(h, 0)};
   return ops::gcm_open_supported(be, g);
 }
 
@@ -51,7 +47,7 @@ DeviceChunkOpener::DeviceChunkOpener(Backend& be, const seal::Unsealed& u, uint6
   const uint64_t c = h.chunk_size();
   window_chunks_ = std::clamp<uint64_t>(window_bytes / c, 1, std::max<uint64_t>(h.chunk_count, 1));
   const auto w = static_cast<int64_t>(window_chunks_);
-  cipher_ = be.alloc(DType::kU8, {w * static_cast<int64_t>(c + kTag)});
+  cipher_ = be.alloc(DType::kU8, {w * (static_cast<int64_t>(c) + ops::kGcmTagBytes)});
   plain_ = be.alloc(DType::kU8, {w * static_cast<int64_t>(c)});
   workspace_ = be.alloc(DType::kU8, {ops::gcm_open_workspace_bytes(w, static_cast<int64_t>(c))});
   status_ = be.alloc(DType::kI32, {static_cast<int64_t>(h.chunk_count)});
@@ -63,9 +59,9 @@ DeviceChunkOpener::~DeviceChunkOpener() = default;
 void DeviceChunkOpener::open_window(uint64_t first) {
   const seal::Header& h = u_.header();
   const uint64_t end = std::min(first + window_chunks_, h.chunk_count);
-  uint64_t plain = 0;
-  for (uint64_t i = first; i < end; ++i) plain += h.chunk_plain_size(i);
-  const uint64_t stored = plain + kTag * (end - first);
+  const uint64_t c = h.chunk_size();
+  const uint64_t plain = std::min(end * c, h.payload_size) - first * c;
+  const uint64_t stored = plain + ops::kGcmTagBytes * (end - first);
   const auto container = u_.container();
   LOKA_CHECK(h.chunk_offset(first) + stored <= container.size(), ErrorCode::kIntegrity,
              u_.path() + ": truncated in chunk " + std::to_string(end - 1));
@@ -73,12 +69,15 @@ void DeviceChunkOpener::open_window(uint64_t first) {
   be_.copy(Tensor::borrow(DType::kU8, {static_cast<int64_t>(stored)}, container.data() + h.chunk_offset(first),
                           nullptr),
            cipher);
-  ops::GcmOpen g = window_op(u_, cipher, byte_range(plain_, 0, plain),
-                             status_.slice(0, static_cast<int64_t>(first), static_cast<int64_t>(end)),
-                             byte_range(workspace_, 0,
-                                        static_cast<uint64_t>(ops::gcm_open_workspace_bytes(
-                                            static_cast<int64_t>(end - first), static_cast<int64_t>(h.chunk_size())))),
-                             first);
+  const auto chunks = static_cast<int64_t>(end - first);
+  ops::GcmOpen g{.ciphertext = cipher,
+                 .plaintext = byte_range(plain_, 0, plain),
+                 .status = status_.slice(0, static_cast<int64_t>(first), static_cast<int64_t>(end)),
+                 .workspace = byte_range(workspace_, 0, static_cast<uint64_t>(ops::gcm_open_workspace_bytes(
+                                                            chunks, static_cast<int64_t>(c)))),
+                 .params = open_params(h, first)};
+  const auto key = u_.cipher_key();
+  std::memcpy(g.params.key.data(), key.data(), std::min(key.size(), g.params.key.size()));
   try {
     ops::gcm_open(be_, g);
   } catch (...) {

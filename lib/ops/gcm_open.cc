@@ -11,8 +11,6 @@ namespace loka::ops {
 namespace {
 
 constexpr const char* kOp = "gcm_open";
-constexpr int64_t kTag = 16;
-constexpr int64_t kWorkspaceFixed = 32768;  // key schedule, tables, powers of H (the kernel checks)
 
 void expect_bytes(const Tensor& t, int64_t n, DType dtype, const char* arg) {
   expect_defined(t, kOp, arg);
@@ -29,7 +27,7 @@ int64_t gcm_open_chunk_count(int64_t plaintext_bytes, int64_t chunk_bytes) {
 }
 
 int64_t gcm_open_workspace_bytes(int64_t chunks, int64_t chunk_bytes) {
-  return kWorkspaceFixed + chunks * (chunk_bytes / GcmOpenParams::kSegment) * kTag;
+  return kGcmWorkspaceFixed + chunks * (chunk_bytes / GcmOpenParams::kSegment) * kGcmTagBytes;
 }
 
 OpNode gcm_open_node(const GcmOpen& g) {
@@ -49,7 +47,7 @@ OpNode gcm_open_node(const GcmOpen& g) {
   LOKA_CHECK(chunks <= 65535, ErrorCode::kInvalidArgument,
              std::string(kOp) + ": " + std::to_string(chunks) + " chunks in one call (at most 65535)");
   expect_bytes(g.plaintext, bytes, DType::kU8, "plaintext");
-  expect_bytes(g.ciphertext, bytes + kTag * chunks, DType::kU8, "ciphertext");
+  expect_bytes(g.ciphertext, bytes + kGcmTagBytes * chunks, DType::kU8, "ciphertext");
   expect_bytes(g.status, chunks, DType::kI32, "status");
   expect_bytes(g.workspace, gcm_open_workspace_bytes(chunks, p.chunk_bytes), DType::kU8, "workspace");
   return OpNode{OpKind::kGcmOpen, {g.ciphertext}, {g.plaintext, g.status, g.workspace}, p};

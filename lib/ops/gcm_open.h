@@ -8,6 +8,12 @@
 
 namespace loka::ops {
 
+/// Bytes of a chunk's GCM tag, stored after its ciphertext.
+inline constexpr int64_t kGcmTagBytes = 16;
+/// The workspace's fixed part (key schedule, tables, powers of H); the per-segment partial
+/// sums follow it.
+inline constexpr int64_t kGcmWorkspaceFixed = 32768;
+
 struct GcmOpen {
   /// u8 [plaintext bytes + 16 * chunks]: chunk j's ciphertext, then its tag, chunk after chunk;
   /// every chunk but the last has params.chunk_bytes of ciphertext.

@@ -5,6 +5,8 @@
 #include <random>
 #include <sstream>
 
+#include "test_util.h"
+
 namespace loka::seal_test {
 
 std::string random_bytes(size_t n, uint32_t seed) {
@@ -36,6 +38,20 @@ void seal_small(const std::string& input, const std::string& output, seal::Suite
   o.chunk_log2 = seal::kMinChunkLog2;
   o.kdf_p1 = 10;  // scrypt N = 1024 keeps passphrase tests fast
   seal::seal_model(input, output, key, o);
+}
+
+std::string sealed_copy(const std::string& plain, seal::Suite suite, const std::string& name,
+                        int64_t flip) {
+  const std::string in = test::temp_path(name + "_plain.bin");
+  test::write_file(in, plain);
+  const std::string out = test::temp_path(name + ".lks");
+  seal_small(in, out, suite);
+  if (flip >= 0) {
+    std::string bytes = read_file(out);
+    bytes[static_cast<size_t>(flip)] = static_cast<char>(bytes[static_cast<size_t>(flip)] ^ 0x10);
+    test::write_file(out, bytes);
+  }
+  return out;
 }
 
 }  // namespace loka::seal_test

@@ -20,19 +20,6 @@ namespace {
 
 constexpr uint64_t kChunk = 65536;
 
-std::string sealed_copy(const std::string& plain, int64_t flip = -1) {
-  const std::string in = test::temp_path("opener_plain.bin");
-  test::write_file(in, plain);
-  const std::string out = test::temp_path("opener.lks");
-  seal_small(in, out, Suite::kAes256Gcm);
-  if (flip >= 0) {
-    std::string bytes = read_file(out);
-    bytes[static_cast<size_t>(flip)] = static_cast<char>(bytes[static_cast<size_t>(flip)] ^ 0x04);
-    test::write_file(out, bytes);
-  }
-  return out;
-}
-
 std::string to_host_string(Backend& be, const Tensor& t) {
   Tensor h = Tensor::empty(DType::kU8, {static_cast<int64_t>(t.nbytes())});
   be.copy(t, h);
@@ -50,7 +37,7 @@ TEST_CASE("seal: chunks opened on the GPU equal the plaintext and never reach th
   SKIP_WITHOUT_CUDA();
   const std::shared_ptr<Backend> be = create_backend(parse_device("cuda:0"));
   const std::string plain = random_bytes(11 * kChunk + 4321, 23);
-  const std::string path = sealed_copy(plain);
+  const std::string path = sealed_copy(plain, Suite::kAes256Gcm, "opener");
   REQUIRE(DeviceChunkOpener::available(*be, read_header(path)));
   const Unsealed u = Unsealed::open_streaming(path, key_source(), {.threads = 2, .on_demand = true});
   const ManifestEntry& e = u.files().at(0);
@@ -88,10 +75,10 @@ TEST_CASE("seal: a damaged chunk opened on the GPU fails finish(), read or skipp
   SKIP_WITHOUT_CUDA();
   const std::shared_ptr<Backend> be = create_backend(parse_device("cuda:0"));
   const std::string plain = random_bytes(8 * kChunk, 24);
-  const Header h = read_header(sealed_copy(plain));
+  const Header h = read_header(sealed_copy(plain, Suite::kAes256Gcm, "opener"));
   for (uint64_t bad : {uint64_t{2}, uint64_t{6}}) {  // 2 is read below, 6 is not
     INFO("chunk " << bad);
-    const std::string path = sealed_copy(plain, static_cast<int64_t>(h.chunk_offset(bad) + 77));
+    const std::string path = sealed_copy(plain, Suite::kAes256Gcm, "opener", static_cast<int64_t>(h.chunk_offset(bad) + 77));
     const Unsealed u = Unsealed::open_streaming(path, key_source(), {.threads = 2, .on_demand = true});
     const auto* file = u.bytes(u.files().at(0)).data();
     DeviceChunkOpener opener(*be, u, 2 * kChunk);

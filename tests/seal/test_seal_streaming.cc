@@ -15,29 +15,11 @@ using namespace loka;
 using namespace loka::seal;
 using namespace loka::seal_test;
 
-namespace {
-
-// A sealed file of `plain` (64 KiB chunks) with the bit at `flip` (if any) inverted.
-std::string sealed_copy(const std::string& plain, Suite s, int64_t flip = -1) {
-  const std::string in = test::temp_path("stream_plain.bin");
-  test::write_file(in, plain);
-  const std::string out = test::temp_path("stream.lks");
-  seal_small(in, out, s);
-  if (flip >= 0) {
-    std::string bytes = read_file(out);
-    bytes[static_cast<size_t>(flip)] = static_cast<char>(bytes[static_cast<size_t>(flip)] ^ 0x10);
-    test::write_file(out, bytes);
-  }
-  return out;
-}
-
-}  // namespace
-
 TEST_CASE("seal: streaming decryption gives the plaintext, waited ranges first", "[seal]") {
   const std::string plain = random_bytes(9 * 65536 + 777, 17);
   for (Suite s : {Suite::kAes256Gcm, Suite::kSm4CtrHmacSm3}) {
     INFO(suite_name(s));
-    const std::string path = sealed_copy(plain, s);
+    const std::string path = sealed_copy(plain, s, "stream");
     const Unsealed u = Unsealed::open_streaming(path, key_source(), {.threads = 3});
     REQUIRE(u.files().size() == 1);
     const ManifestEntry& e = u.files()[0];
@@ -59,7 +41,7 @@ TEST_CASE("seal: streaming decryption gives the plaintext, waited ranges first",
 
 TEST_CASE("seal: on demand, only the chunks asked for are decrypted", "[seal]") {
   const std::string plain = random_bytes(9 * 65536 + 777, 21);
-  const std::string path = sealed_copy(plain, Suite::kAes256Gcm);
+  const std::string path = sealed_copy(plain, Suite::kAes256Gcm, "stream");
   const Unsealed u = Unsealed::open_streaming(path, key_source(), {.threads = 3, .on_demand = true});
   const ManifestEntry& e = u.files().at(0);
   const std::string_view text = u.text(e);
@@ -79,12 +61,12 @@ TEST_CASE("seal: on demand, only the chunks asked for are decrypted", "[seal]") 
 
 TEST_CASE("seal: streaming reports a damaged chunk from its waits", "[seal]") {
   const std::string plain = random_bytes(6 * 65536, 18);
-  const std::string good = sealed_copy(plain, Suite::kAes256Gcm);
+  const std::string good = sealed_copy(plain, Suite::kAes256Gcm, "stream");
   const Header h = read_header(good);
   REQUIRE(h.chunk_count >= 6);
   // Chunk 4 damaged: the error names it, from open_streaming (when a worker met chunk 4
   // before the manifest was in) or from the waits, wait_all always.
-  const std::string bad = sealed_copy(plain, Suite::kAes256Gcm, static_cast<int64_t>(h.chunk_offset(4) + 100));
+  const std::string bad = sealed_copy(plain, Suite::kAes256Gcm, "stream", static_cast<int64_t>(h.chunk_offset(4) + 100));
   for (int attempt = 0; attempt < 5; ++attempt) {
     try {
       const Unsealed u = Unsealed::open_streaming(bad, key_source(), {.threads = 2});
@@ -96,12 +78,12 @@ TEST_CASE("seal: streaming reports a damaged chunk from its waits", "[seal]") {
     }
   }
   // The manifest's chunk damaged: open_streaming itself fails.
-  const std::string bad0 = sealed_copy(plain, Suite::kAes256Gcm, static_cast<int64_t>(h.chunk_offset(0) + 5));
+  const std::string bad0 = sealed_copy(plain, Suite::kAes256Gcm, "stream", static_cast<int64_t>(h.chunk_offset(0) + 5));
   CHECK_THROWS_WITH(Unsealed::open_streaming(bad0, key_source(), {.threads = 2}), Catch::Contains("chunk 0"));
 }
 
 TEST_CASE("seal: a streaming decryption dropped early stops cleanly", "[seal]") {
-  const std::string path = sealed_copy(random_bytes(40 * 65536, 19), Suite::kSm4CtrHmacSm3);
+  const std::string path = sealed_copy(random_bytes(40 * 65536, 19), Suite::kSm4CtrHmacSm3, "stream");
   for (int i = 0; i < 5; ++i) {
     const Unsealed u = Unsealed::open_streaming(path, key_source(), {.threads = 4});
     CHECK(u.files().size() == 1);
