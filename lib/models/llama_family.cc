@@ -21,6 +21,16 @@ namespace {
 // The first n rows of a scratch buffer: contiguous, usable as an op's `out`.
 Tensor rows(const Tensor& t, int64_t n) { return t.slice(0, 0, n); }
 
+// The dtype of the GEMMs' inputs (the normalised rows, the attention, the SwiGLU product). A
+// device backend's GEMM (cuBLASLt) multiplies operands of one dtype, so with 16-bit weights
+// the ops before the GEMMs write that dtype rather than f32 activations each GEMM would
+// convert first. The host backend keeps f32.
+DType gemm_input_dtype(const Backend& be, const LlamaWeights& w) {
+  if (be.device().is_host() || w.layers.empty()) return DType::kF32;
+  const DType t = w.layers.front().wq.dtype();
+  return t == DType::kBF16 || t == DType::kF16 ? t : DType::kF32;
+}
+
 }  // namespace
 
 LlamaFamily::LlamaFamily(ModelHparams h, LlamaWeights w, std::shared_ptr<Backend> backend,
@@ -28,10 +38,12 @@ LlamaFamily::LlamaFamily(ModelHparams h, LlamaWeights w, std::shared_ptr<Backend
     : h_(std::move(h)), be_(std::move(backend)) {
   // A device backend computes from its own memory: the weights move there once.
   w_ = be_->device().is_host() ? std::move(w) : upload_llama_weights(w, *be_, copy);
+  gemm_input_ = gemm_input_dtype(*be_, w_);
 }
 
 std::unique_ptr<LlamaKvCache> LlamaFamily::new_cache(int64_t max_tokens) const {
-  return std::make_unique<LlamaKvCache>(this, *be_, h_, max_tokens == 0 ? h_.context : max_tokens);
+  return std::make_unique<LlamaKvCache>(this, *be_, h_, gemm_input_,
+                                        max_tokens == 0 ? h_.context : max_tokens);
 }
 
 void LlamaFamily::attention_block(const LayerWeights& l, size_t layer, LlamaKvCache& cache,
@@ -91,16 +103,15 @@ void LlamaFamily::attention_block(const LayerWeights& l, size_t layer, LlamaKvCa
     ops::set_rows(be, kv_rows, positions, kv_tables);
   }
 
-  attend(l, layer, cache, q3, recorded ? cache.capacity() : pos + n, chunk.kv_len);
   const Tensor attn = rows(s.attn, n), proj = rows(s.proj, n);
+  attend(l, layer, cache, q3, recorded ? cache.capacity() : pos + n, chunk.kv_len, attn);
   ops::matmul(be, attn, l.wo, true, &proj);
   if (h_.o_bias) ops::add(be, proj, l.bo, &proj);
 }
 
 void LlamaFamily::attend(const LayerWeights& l, size_t layer, LlamaKvCache& cache, const Tensor& q3,
-                         int64_t seen, const Tensor* kv_len) {
-  const int64_t n = q3.dim(0);
-  const Tensor attn3 = rows(cache.scratch().attn, n).reshape({n, h_.heads, h_.head_dim});
+                         int64_t seen, const Tensor* kv_len, const Tensor& out) {
+  const Tensor attn3 = out.reshape({q3.dim(0), h_.heads, h_.head_dim});
   // A 16-bit model tolerates 16-bit attention inputs (the GPU's matrix units want them).
   const bool low_precision = l.wq.dtype() == DType::kBF16 || l.wq.dtype() == DType::kF16;
   ops::attention(*be_, q3, cache.keys(layer).slice(0, 0, seen), cache.values(layer).slice(0, 0, seen),
@@ -109,7 +120,7 @@ void LlamaFamily::attend(const LayerWeights& l, size_t layer, LlamaKvCache& cach
 
 void LlamaFamily::mlp_block(const LayerWeights& l, ForwardScratch& s, int64_t n) {
   Backend& be = *be_;
-  const Tensor norm = rows(s.norm, n), proj = rows(s.proj, n);
+  const Tensor norm = rows(s.norm, n), proj = rows(s.proj, n), act = rows(s.act, n);
   Tensor gate = rows(s.gate, n), up = rows(s.up, n);
   if (n == 1 && l.w_gate_up.defined()) {  // one GEMV for both (device backends)
     ops::matmul(be, norm, l.w_gate_up, true, &s.gate_up);
@@ -120,8 +131,8 @@ void LlamaFamily::mlp_block(const LayerWeights& l, ForwardScratch& s, int64_t n)
     ops::matmul(be, norm, l.w_gate, true, &gate);
     ops::matmul(be, norm, l.w_up, true, &up);
   }
-  ops::swiglu(be, gate, up, &gate);
-  ops::matmul(be, gate, l.w_down, true, &proj);
+  ops::swiglu(be, gate, up, &act);
+  ops::matmul(be, act, l.w_down, true, &proj);
 }
 
 Tensor LlamaFamily::forward(std::span<const int32_t> tokens, LlamaKvCache& cache, bool all_logits,
@@ -146,7 +157,7 @@ Tensor LlamaFamily::forward(std::span<const int32_t> tokens, LlamaKvCache& cache
                    ")");
   }
   ForwardScratch& s = cache.scratch();
-  s.ensure(*be_, h_, n);
+  s.ensure(*be_, h_, gemm_input_, n);
   if (n == 1 && !all_logits) return decode(tokens[0], cache, logits_on_host);
   std::vector<int32_t> positions(static_cast<size_t>(n));
   for (int64_t i = 0; i < n; ++i) positions[static_cast<size_t>(i)] = static_cast<int32_t>(pos + i);
@@ -210,7 +221,7 @@ void LlamaFamily::record_decode(LlamaKvCache& cache) {
       const FusedLayer f = fused_layer(i, cache);
       ops::fused_matvec(*be_, f.qkv);
       attend(w_.layers[i], i, cache, rows(s.q, 1).reshape({1, h_.heads, h_.head_dim}),
-             cache.capacity(), &kv_len);
+             cache.capacity(), &kv_len, s.step_attn);
       ops::fused_matvec(*be_, f.o);
       ops::fused_matvec(*be_, f.gate_up);
       ops::fused_matvec(*be_, f.down);
@@ -235,7 +246,7 @@ LlamaFamily::FusedLayer LlamaFamily::fused_layer(size_t layer, LlamaKvCache& cac
                          .bias = l.bqkv, .epilogue = MatVecEpilogue::kRopeKv, .out = rows(s.q, 1),
                          .positions = s.step.slice(0, 1, 2), .rope = h_.rope,
                          .k_table = cache.keys(layer), .v_table = cache.values(layer)},
-      .o = FusedMatVec{.x = rows(s.attn, 1), .weight = l.wo, .epilogue = MatVecEpilogue::kAccumulate,
+      .o = FusedMatVec{.x = s.step_attn, .weight = l.wo, .epilogue = MatVecEpilogue::kAccumulate,
                        .out = x},
       .gate_up = FusedMatVec{.x = x, .weight = l.w_gate_up, .norm_weight = l.ffn_norm, .eps = h_.eps,
                              .epilogue = MatVecEpilogue::kSwiGLU, .out = gate},

@@ -46,9 +46,9 @@ class LlamaFamily {
   void attention_block(const LayerWeights& l, size_t layer, LlamaKvCache& cache,
                        const Chunk& chunk);
   /// Attention of q3 [n, heads, head_dim] over the first `seen` cache rows (or kv_len of them,
-  /// read when it runs) into s.attn.
+  /// read when it runs) into out [n, heads * head_dim].
   void attend(const LayerWeights& l, size_t layer, LlamaKvCache& cache, const Tensor& q3, int64_t seen,
-              const Tensor* kv_len);
+              const Tensor* kv_len, const Tensor& out);
   void mlp_block(const LayerWeights& l, ForwardScratch& s, int64_t n);
   /// The layers and the final norm over rows(s.x, chunk.n), embedded already.
   void layers(LlamaKvCache& cache, const Chunk& chunk);
@@ -71,6 +71,7 @@ class LlamaFamily {
   ModelHparams h_;
   LlamaWeights w_;
   std::shared_ptr<Backend> be_;
+  DType gemm_input_ = DType::kF32;  // the scratch's GEMM inputs (ForwardScratch)
 };
 
 }  // namespace loka

@@ -14,13 +14,6 @@ void expect_contiguous_input(const Tensor& t, const char* op, const char* arg) {
   }
 }
 
-/// `out` if given (any float dtype), else a new tensor of `like`'s dtype and shape.
-Tensor float_output(Backend& be, const Tensor& like, const Tensor* out, const char* op) {
-  const bool has_out = out != nullptr && out->defined();
-  if (has_out) expect_dtype(*out, kFloatTypes, op, "out");
-  return output_or_alloc(be, out, has_out ? out->dtype() : like.dtype(), like.shape(), op);
-}
-
 }  // namespace
 
 Tensor swiglu(Backend& be, const Tensor& gate, const Tensor& up, const Tensor* out) {
@@ -30,7 +23,10 @@ Tensor swiglu(Backend& be, const Tensor& gate, const Tensor& up, const Tensor* o
   expect_same_shape(gate, up, op, "gate", "up");
   expect_contiguous_input(gate, op, "gate");
   expect_contiguous_input(up, op, "up");
-  OpNode node{OpKind::kSwiGLU, {gate, up}, {float_output(be, gate, out, op)}, {}};
+  OpNode node{OpKind::kSwiGLU,
+              {gate, up},
+              {float_output_or_alloc(be, out, gate.dtype(), gate.shape(), op)},
+              {}};
   run_op(be, node);
   return node.dst[0];
 }
@@ -39,7 +35,7 @@ Tensor gelu(Backend& be, const Tensor& x, const GeluParams& p, const Tensor* out
   const char* op = "gelu";
   expect_dtype(x, kFloatTypes, op, "x");
   expect_contiguous_input(x, op, "x");
-  OpNode node{OpKind::kGelu, {x}, {float_output(be, x, out, op)}, p};
+  OpNode node{OpKind::kGelu, {x}, {float_output_or_alloc(be, out, x.dtype(), x.shape(), op)}, p};
   run_op(be, node);
   return node.dst[0];
 }

@@ -85,7 +85,7 @@ Tensor attention(Backend& be, const Tensor& q, const Tensor& k, const Tensor& v,
   if (resolved.scale == 0.0f) resolved.scale = static_cast<float>(1.0 / std::sqrt(double(d)));
   OpNode node{OpKind::kAttention,
               std::move(src),
-              {output_or_alloc(be, out, q.dtype(), Shape{t, hq, dv}, kOp)},
+              {float_output_or_alloc(be, out, q.dtype(), Shape{t, hq, dv}, kOp)},
               resolved};
   run_op(be, node);
   return node.dst[0];

@@ -14,7 +14,7 @@ namespace loka::ops {
 /// K and V side by side). p.scale 0 means 1/sqrt(D) (the node carries the
 /// resolved scale). With p.causal, query t sits at position S - T + t and sees
 /// keys 0 .. S - T + t, so S >= T is required. S >= 1. The result is
-/// [T, Hq, Dv] in q's dtype; `out`, if given, must be exactly that.
+/// [T, Hq, Dv] in q's dtype, or in `out`, if given: that shape in any of those dtypes.
 ///
 /// `kv_len`, if given, is an i32[1] tensor on the backend holding L: only the first L
 /// positions of k and v count (S stays their capacity) and the causal query t sits at

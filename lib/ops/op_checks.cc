@@ -60,6 +60,13 @@ Tensor output_or_alloc(Backend& be, const Tensor* out, DType dtype, const Shape&
   return be.alloc(dtype, shape);
 }
 
+Tensor float_output_or_alloc(Backend& be, const Tensor* out, DType dtype, const Shape& shape,
+                             const char* op) {
+  const bool has_out = out != nullptr && out->defined();
+  if (has_out) expect_dtype(*out, kFloatTypes, op, "out");
+  return output_or_alloc(be, out, has_out ? out->dtype() : dtype, shape, op);
+}
+
 void run_op(Backend& be, const OpNode& node) {
   if (!be.supports_op(node)) {
     throw Error(ErrorCode::kUnsupported,

@@ -24,6 +24,10 @@ constexpr std::initializer_list<DType> kFloatTypes = {DType::kF32, DType::kF16, 
 /// `out` if defined (checked against dtype and shape), else a new tensor on `be`.
 Tensor output_or_alloc(Backend& be, const Tensor* out, DType dtype, const Shape& shape,
                        const char* op);
+/// `out` if defined (any of kFloatTypes, checked against shape), else a new tensor of `dtype`
+/// on `be`: for ops computing in f32 whatever dtype they write.
+Tensor float_output_or_alloc(Backend& be, const Tensor* out, DType dtype, const Shape& shape,
+                             const char* op);
 
 /// Runs the node on `be`; throws kUnsupported naming the backend and node
 /// when the backend cannot.

@@ -41,12 +41,9 @@ void check_residual(const Tensor& x, const Tensor& residual, const Tensor& weigh
 
 Tensor rms_norm(Backend& be, const Tensor& x, const Tensor& weight, float eps, const Tensor* out) {
   check_common(x, weight, eps);
-  const bool has_out = out != nullptr && out->defined();
-  if (has_out) expect_dtype(*out, kFloatTypes, kOp, "out");
-  const DType dtype = has_out ? out->dtype() : x.dtype();
   OpNode node{OpKind::kRmsNorm,
               {x, weight},
-              {output_or_alloc(be, out, dtype, x.shape(), kOp)},
+              {float_output_or_alloc(be, out, x.dtype(), x.shape(), kOp)},
               RmsNormParams{eps}};
   run_op(be, node);
   return node.dst[0];

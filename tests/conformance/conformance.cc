@@ -2,6 +2,7 @@
 #include "conformance/conformance.h"
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -12,6 +13,7 @@
 
 #include "backend/registry.h"
 #include "core/half.h"
+#include "ops/convert.h"
 
 namespace loka::test {
 namespace {
@@ -155,6 +157,19 @@ void expect_close(const std::string& op, const std::string& case_name, DType dty
   INFO(op << " [" << case_name << "] " << dtype_name(dtype) << " on " << be.name()
           << ": max rel err " << err << " > tolerance " << tol.rel);
   CHECK(ok);
+}
+
+std::vector<double> rounded_to(Backend& be, const Tensor& wide, DType dtype) {
+  return to_f64(be, ops::convert(be, wide, dtype));
+}
+
+void expect_identical(const std::string& op, const std::string& case_name, const Backend& be,
+                      const std::vector<double>& got, const std::vector<double>& want) {
+  const auto same = [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); };
+  const auto first = std::mismatch(got.begin(), got.end(), want.begin(), want.end(), same).first;
+  INFO(op << " [" << case_name << "] on " << be.name() << ": " << got.size() << " and "
+          << want.size() << " values, the first difference at " << (first - got.begin()));
+  CHECK((got.size() == want.size() && first == got.end()));
 }
 
 void print_conformance_table() {

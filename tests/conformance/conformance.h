@@ -42,6 +42,14 @@ void expect_close(const std::string& op, const std::string& case_name, DType dty
                   const Backend& be, const std::vector<double>& got,
                   const std::vector<double>& want, Tolerance tol);
 
+/// `wide` (an op's f32 output on `be`) rounded to `dtype` there by ops::convert, as float64:
+/// what the op writing `dtype` directly must hold (one rounding either way).
+std::vector<double> rounded_to(Backend& be, const Tensor& wide, DType dtype);
+
+/// CHECKs that got and want hold the same values, element for element.
+void expect_identical(const std::string& op, const std::string& case_name, const Backend& be,
+                      const std::vector<double>& got, const std::vector<double>& want);
+
 /// Prints the collected table (op, case, dtype, backend, max rel err, ok).
 void print_conformance_table();
 

@@ -61,6 +61,28 @@ TEST_CASE("conformance: swiglu with mixed dtypes and a given output", "[conforma
   }
 }
 
+TEST_CASE("conformance: swiglu of f32 into a 16-bit output", "[conformance][swiglu]") {
+  // As in a 16-bit model's forward pass on a device: f32 gate and up (GEMM outputs), the
+  // product in the down GEMM's dtype, which must be the f32 product rounded once.
+  for (auto& be : conformance_backends()) {
+    for (DType ot : {DType::kBF16, DType::kF16}) {
+      for (const Shape& s : std::vector<Shape>{{1, 7}, {3, 129}, {2, 4099}}) {
+        const std::string name = s.str() + " f32 -> " + std::string(dtype_name(ot));
+        const Tensor g = to_backend(*be, random_tensor(DType::kF32, s, 51, -6, 6));
+        const Tensor u = to_backend(*be, random_tensor(DType::kF32, s, 52, -2, 2));
+        const auto gv = to_f64(*be, g), uv = to_f64(*be, u);
+        std::vector<double> want(gv.size());
+        for (size_t i = 0; i < gv.size(); ++i) want[i] = silu(gv[i]) * uv[i];
+        const Tensor out = be->alloc(ot, s), wide = be->alloc(DType::kF32, s);
+        ops::swiglu(*be, g, u, &out);
+        ops::swiglu(*be, g, u, &wide);
+        expect_close("swiglu", name, ot, *be, to_f64(*be, out), want, tolerance_for(ot));
+        expect_identical("swiglu", name, *be, to_f64(*be, out), rounded_to(*be, wide, ot));
+      }
+    }
+  }
+}
+
 TEST_CASE("conformance: gelu", "[conformance][gelu]") {
   for (auto& be : conformance_backends()) {
     for (DType dt : kTypes) {

@@ -96,7 +96,8 @@ TEST_CASE("conformance: attention allowed reduced precision (tensor cores)",
   // prefill kernel on tensor cores does, from 16 queries up): bf16's tolerance on f32 data.
   for (auto& be : conformance_backends()) {
     for (const auto& [t, s] : std::vector<std::pair<int64_t, int64_t>>{{16, 16}, {64, 101}, {130, 130}}) {
-      for (int64_t d : {64, 128}) {
+      // 64 and 128 as they are; 16 and 80 padded with zero columns to 64 and 128; 256.
+      for (int64_t d : {16, 64, 80, 128, 256}) {
         for (bool causal : {true, false}) {
           const AttentionDims a{t, s, 8, 2, d, d};
           const Inputs in = make_inputs(DType::kF32, DType::kF32, a, static_cast<uint64_t>(t + s + d), 1.5);
@@ -109,6 +110,34 @@ TEST_CASE("conformance: attention allowed reduced precision (tensor cores)",
           expect_close("attention_lowp", describe(a) + (causal ? " causal" : ""), DType::kF32, *be,
                        to_f64(*be, got), want, tolerance_for(DType::kBF16));
         }
+      }
+    }
+  }
+}
+
+TEST_CASE("conformance: attention of f32 inputs into a 16-bit output",
+          "[conformance][attention]") {
+  // As in a 16-bit model's forward pass on a device: f32 queries and KV cache, the output in
+  // the o GEMM's dtype, which must be the f32 output rounded once. A decode step, a short
+  // chunk and a prefill chunk (CUDA: the decode, split-key and tensor-core kernels).
+  for (auto& be : conformance_backends()) {
+    for (DType ot : {DType::kBF16, DType::kF16}) {
+      for (const auto& [t, s] : std::vector<std::pair<int64_t, int64_t>>{{1, 300}, {5, 17}, {64, 101}}) {
+        const AttentionDims a{t, s, 8, 2, 128, 128};
+        const std::string name = describe(a) + " f32 -> " + std::string(dtype_name(ot));
+        const Inputs in = make_inputs(DType::kF32, DType::kF32, a, static_cast<uint64_t>(61 + t), 1.5);
+        const Tensor q = to_backend(*be, in.q), k = to_backend(*be, in.k), v = to_backend(*be, in.v);
+        // What a 16-bit model asks for: bf16 inputs allowed (so bf16's tolerance).
+        const AttentionParams p{.low_precision = true};
+        const Shape shape{t, a.hq, a.dv};
+        const Tensor out = be->alloc(ot, shape), wide = be->alloc(DType::kF32, shape);
+        ops::attention(*be, q, k, v, p, &out);
+        ops::attention(*be, q, k, v, p, &wide);
+        const auto want = ref_attention(to_f64(*be, in.q), to_f64(*be, in.k), to_f64(*be, in.v), a,
+                                        1.0 / std::sqrt(128.0), true);
+        expect_close("attention_lowp", name, ot, *be, to_f64(*be, out), want,
+                     tolerance_for(DType::kBF16));
+        expect_identical("attention_lowp", name, *be, to_f64(*be, out), rounded_to(*be, wide, ot));
       }
     }
   }
@@ -156,6 +185,7 @@ TEST_CASE("attention rejects bad shapes", "[attention]") {
                       Catch::Contains("not contiguous in its last dimension"));
   REQUIRE_THROWS_WITH(ops::attention(*be, q, k, v, AttentionParams{NAN, true}),
                       Catch::Contains("not finite"));
-  Tensor wrong = z({2, 8, 32});
+  Tensor wrong = z({2, 8, 32}), int_out = z({2, 8, 64}, DType::kI32);
   REQUIRE_THROWS_WITH(ops::attention(*be, q, k, v, {}, &wrong), Catch::Contains("output"));
+  REQUIRE_THROWS_WITH(ops::attention(*be, q, k, v, {}, &int_out), Catch::Contains("dtype i32"));
 }

@@ -95,6 +95,47 @@ TEST_CASE("conformance: rms_norm_residual updating the residual in place", "[con
   }
 }
 
+TEST_CASE("conformance: rms_norm and rms_norm_residual of f32 rows into a 16-bit output",
+          "[conformance][rms_norm]") {
+  // As in a 16-bit model's forward pass on a device: the f32 residual stream (updated in
+  // place) normalised straight into the GEMMs' dtype. That output must be the f32 output
+  // rounded once, as converting it would; rows short enough to stay in registers and rows
+  // long enough to stream twice.
+  const float eps = 1e-5f;
+  for (auto& be : conformance_backends()) {
+    for (DType ot : {DType::kBF16, DType::kF16}) {
+      for (const Shape& s : std::vector<Shape>{{1, 4096}, {3, 200}, {17, 129}, {2, 20000}}) {
+        const std::string name = s.str() + " f32 -> " + std::string(dtype_name(ot));
+        const Tensor x = to_backend(*be, random_tensor(DType::kF32, s, 41, -2.0, 2.0));
+        const Tensor w =
+            to_backend(*be, random_tensor(DType::kF32, {s[s.size() - 1]}, 42, 0.5, 1.5));
+        const Tensor out = be->alloc(ot, s), wide = be->alloc(DType::kF32, s);
+        ops::rms_norm(*be, x, w, eps, &out);
+        ops::rms_norm(*be, x, w, eps, &wide);
+        const auto xv = to_f64(*be, x), wv = to_f64(*be, w);
+        expect_close("rms_norm", name, ot, *be, to_f64(*be, out), ref_rms_norm(xv, wv, eps),
+                     tolerance_for(ot));
+        expect_identical("rms_norm", name, *be, to_f64(*be, out), rounded_to(*be, wide, ot));
+
+        // Two streams of the same values: on the CPU to_backend is the host tensor itself.
+        const Tensor stream = to_backend(*be, random_tensor(DType::kF32, s, 43, -3.0, 3.0));
+        const Tensor stream2 = to_backend(*be, random_tensor(DType::kF32, s, 43, -3.0, 3.0));
+        const auto rv = to_f64(*be, stream);
+        std::vector<double> sum(xv.size());
+        for (size_t i = 0; i < xv.size(); ++i) sum[i] = xv[i] + rv[i];
+        const auto stored = to_f64(*be, tensor_from(DType::kF32, s, sum));
+        ops::rms_norm_residual(*be, x, stream, w, eps, out, stream);
+        ops::rms_norm_residual(*be, x, stream2, w, eps, wide, stream2);
+        expect_close("rms_norm_res", name + " sum", DType::kF32, *be, to_f64(*be, stream), sum,
+                     tolerance_for(DType::kF32));
+        expect_close("rms_norm_res", name + " out", ot, *be, to_f64(*be, out),
+                     ref_rms_norm(stored, wv, eps), tolerance_for(ot));
+        expect_identical("rms_norm_res", name, *be, to_f64(*be, out), rounded_to(*be, wide, ot));
+      }
+    }
+  }
+}
+
 TEST_CASE("rms_norm rejects bad arguments", "[rms_norm]") {
   auto be = conformance_backends().front();
   Tensor x = random_tensor(DType::kF32, {3, 8}, 1), w = random_tensor(DType::kF32, {8}, 2);
