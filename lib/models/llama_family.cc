@@ -21,6 +21,8 @@ namespace {
 // The first n rows of a scratch buffer: contiguous, usable as an op's `out`.
 Tensor rows(const Tensor& t, int64_t n) { return t.slice(0, 0, n); }
 
+bool is_16bit_float(DType t) { return t == DType::kBF16 || t == DType::kF16; }
+
 // The dtype of the GEMMs' inputs (the normalised rows, the attention, the SwiGLU product). A
 // device backend's GEMM (cuBLASLt) multiplies operands of one dtype, so with 16-bit weights
 // the ops before the GEMMs write that dtype rather than f32 activations each GEMM would
@@ -28,7 +30,7 @@ Tensor rows(const Tensor& t, int64_t n) { return t.slice(0, 0, n); }
 DType gemm_input_dtype(const Backend& be, const LlamaWeights& w) {
   if (be.device().is_host() || w.layers.empty()) return DType::kF32;
   const DType t = w.layers.front().wq.dtype();
-  return t == DType::kBF16 || t == DType::kF16 ? t : DType::kF32;
+  return is_16bit_float(t) ? t : DType::kF32;
 }
 
 }  // namespace
@@ -113,7 +115,7 @@ void LlamaFamily::attend(const LayerWeights& l, size_t layer, LlamaKvCache& cach
                          int64_t seen, const Tensor* kv_len, const Tensor& out) {
   const Tensor attn3 = out.reshape({q3.dim(0), h_.heads, h_.head_dim});
   // A 16-bit model tolerates 16-bit attention inputs (the GPU's matrix units want them).
-  const bool low_precision = l.wq.dtype() == DType::kBF16 || l.wq.dtype() == DType::kF16;
+  const bool low_precision = is_16bit_float(l.wq.dtype());
   ops::attention(*be_, q3, cache.keys(layer).slice(0, 0, seen), cache.values(layer).slice(0, 0, seen),
                  AttentionParams{.low_precision = low_precision}, &attn3, kv_len);
 }
