@@ -1,7 +1,7 @@
 // Device primitives of AES-256-GCM: the AES S-box and round tables built on the device, the
 // AES-256 key schedule and block encryption (one 32-bit table, rotated, in shared memory),
 // and multiplication in GCM's GF(2^128), bit by bit or with a 4-bit table of a fixed factor.
-// Only gcm_open.cu uses them; OpenSSL is their test oracle (tests/conformance/test_gcm_open.cc).
+// Only gcm_open.cu uses them; OpenSSL is their test oracle (tests/conformance/test_open_chunks.cc).
 #pragma once
 
 #include <cstdint>

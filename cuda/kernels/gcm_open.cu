@@ -12,10 +12,11 @@
 #include <cstring>
 
 #include "aes_gcm.cuh"
+#include "chunk_aad.cuh"
 #include "cuda_check.h"
 #include "device_context.h"
-#include "kernel_registry.h"
-#include "ops/gcm_open.h"
+#include "open_chunks.h"
+#include "ops/open_chunks.h"
 #include "weight_vec.cuh"
 
 namespace loka::cuda {
@@ -27,11 +28,11 @@ using gcm::ShoupTable;
 constexpr int kThreads = 256;
 constexpr int kBlocksPerThread = 16;
 constexpr int64_t kSegmentBlocks = kThreads * kBlocksPerThread;  // 4096 blocks = 64 KiB
-constexpr int64_t kTagBytes = ops::kGcmTagBytes;
+constexpr int64_t kTagBytes = 16;
 constexpr int kMaxSegments = 1024;  // 64 MiB chunks
 constexpr size_t kWorkspaceFixed = ops::kGcmWorkspaceFixed;  // the partial sums start here
 
-static_assert(kSegmentBlocks * 16 == GcmOpenParams::kSegment);
+static_assert(kSegmentBlocks * 16 == ChunkOpenParams::kSegment);
 
 struct Workspace {
   uint32_t rk[60];
@@ -45,11 +46,6 @@ static_assert(sizeof(Workspace) <= kWorkspaceFixed);
 
 struct Key {
   uint8_t b[32];
-};
-
-struct Aad {
-  uint8_t b[GcmOpenParams::kMaxAad];
-  uint32_t n;
 };
 
 // The chunks of one call.
@@ -164,7 +160,7 @@ __global__ void __launch_bounds__(kThreads) gcm_bulk_kernel(Run r) {
   if (t == 0) r.partial[int64_t{j} * r.segments + seg] = y;
 }
 
-__global__ void gcm_tag_kernel(Run r, Aad aad, int32_t* status) {
+__global__ void gcm_tag_kernel(Run r, ChunkAad aad, int32_t* status) {
   const int j = blockIdx.x;
   const int64_t len = r.length(j), m = blocks_of(len), nseg = segments_of(m);
   Block acc{};
@@ -181,8 +177,7 @@ __global__ void gcm_tag_kernel(Run r, Aad aad, int32_t* status) {
   for (uint32_t off = 0; off < aad_bytes; off += 16) {
     Block x{};
     for (uint32_t q = 0; q < 16 && off + q < aad_bytes; ++q) {
-      const uint32_t at = off + q;
-      const uint64_t byte = at < aad.n ? aad.b[at] : (index >> (8 * (at - aad.n))) & 0xff;
+      const uint64_t byte = aad.prefix_byte(off + q, index);
       if (q < 8) {
         x.hi |= byte << (56 - 8 * q);
       } else {
@@ -202,17 +197,19 @@ __global__ void gcm_tag_kernel(Run r, Aad aad, int32_t* status) {
   status[j] = diff == 0 ? 1 : 0;
 }
 
+}  // namespace
+
 bool supports_gcm_open(const OpNode& n) {
-  return std::holds_alternative<GcmOpenParams>(n.params) && n.src.size() == 1 && n.dst.size() == 3 &&
+  return n.src.size() == 1 && n.dst.size() == 3 &&
          n.src[0].dtype() == DType::kU8 && n.dst[0].dtype() == DType::kU8 &&
          n.dst[1].dtype() == DType::kI32 && n.dst[2].dtype() == DType::kU8 && aligned16(n.src[0].data()) &&
          aligned16(n.dst[0].data()) && aligned16(n.dst[2].data()) && n.dst[0].is_contiguous() &&
          n.dst[1].is_contiguous() && n.dst[2].is_contiguous() &&
-         std::get<GcmOpenParams>(n.params).chunk_bytes / GcmOpenParams::kSegment <= kMaxSegments;
+         std::get<ChunkOpenParams>(n.params).chunk_bytes / ChunkOpenParams::kSegment <= kMaxSegments;
 }
 
 void run_gcm_open(const OpNode& n, DeviceContext& ctx) {
-  const auto& p = std::get<GcmOpenParams>(n.params);
+  const auto& p = std::get<ChunkOpenParams>(n.params);
   const int64_t bytes = n.dst[0].dim(0);
   const int chunks = static_cast<int>(n.dst[1].dim(0));
   auto* ws_bytes = static_cast<uint8_t*>(n.dst[2].data());
@@ -224,12 +221,10 @@ void run_gcm_open(const OpNode& n, DeviceContext& ctx) {
         .last_bytes = bytes - int64_t{chunks - 1} * p.chunk_bytes,
         .first_chunk = p.first_chunk,
         .chunks = chunks,
-        .segments = static_cast<int>(p.chunk_bytes / GcmOpenParams::kSegment)};
+        .segments = static_cast<int>(p.chunk_bytes / ChunkOpenParams::kSegment)};
   Key key;
   std::memcpy(key.b, p.key.data(), sizeof key.b);
-  Aad aad{};
-  std::memcpy(aad.b, p.aad.data(), p.aad.size());
-  aad.n = static_cast<uint32_t>(p.aad.size());
+  const ChunkAad aad = ChunkAad::of(p);
   const cudaStream_t s = ctx.stream();
   gcm_setup_kernel<<<1, kThreads, 0, s>>>(key, r.ws, r.segments);
   volatile uint8_t* wipe = key.b;
@@ -241,9 +236,5 @@ void run_gcm_open(const OpNode& n, DeviceContext& ctx) {
   LOKA_CUDA_LAUNCHED();
   LOKA_CUDA(cudaMemsetAsync(r.ws, 0, sizeof(Workspace), s));  // the key schedule and H
 }
-
-}  // namespace
-
-LOKA_REGISTER_CUDA_KERNEL(OpKind::kGcmOpen, supports_gcm_open, run_gcm_open);
 
 }  // namespace loka::cuda

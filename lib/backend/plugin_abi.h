@@ -10,8 +10,9 @@
 
 namespace loka {
 
-constexpr uint32_t kBackendPluginAbiVersion = 7;  // 3: Backend::capture; 4: the sample op; 5: pin_host_memory;
-                                                // 6: the fused_matvec op; 7: the gcm_open op
+constexpr uint32_t kBackendPluginAbiVersion = 8;  // 3: Backend::capture; 4: the sample op; 5: pin_host_memory;
+                                                // 6: the fused_matvec op; 7: the gcm_open op;
+                                                // 8: gcm_open -> open_chunks (+ SM4-CTR/HMAC-SM3)
 
 struct BackendPlugin {
   uint32_t abi_version;  // kBackendPluginAbiVersion of the build that made the plugin

@@ -1,4 +1,4 @@
-// DeviceChunkOpener: ciphertext windows uploaded in order, gcm_open, byte-range device copies.
+// DeviceChunkOpener: ciphertext windows uploaded in order, open_chunks, byte-range device copies.
 #include "models/device_chunk_opener.h"
 
 #include <algorithm>
@@ -6,7 +6,7 @@
 #include <string>
 
 #include "core/error.h"
-#include "ops/gcm_open.h"
+#include "ops/open_chunks.h"
 #include "seal/seal_crypto.h"
 
 namespace loka {
@@ -18,27 +18,38 @@ Tensor byte_range(const Tensor& t, uint64_t offset, uint64_t n) {
                 t.byte_offset() + offset);
 }
 
+ChunkCipher cipher_of(seal::Suite s) {
+  return s == seal::Suite::kAes256Gcm ? ChunkCipher::kAes256Gcm : ChunkCipher::kSm4CtrHmacSm3;
+}
+
 // The parameters of opening h's chunks from `first` on, without the key.
-GcmOpenParams open_params(const seal::Header& h, uint64_t first) {
-  GcmOpenParams p;
+ChunkOpenParams open_params(const seal::Header& h, uint64_t first) {
+  ChunkOpenParams p;
+  p.cipher = cipher_of(h.suite);
   p.chunk_bytes = static_cast<int64_t>(h.chunk_size());
   p.first_chunk = first;
   p.aad.assign(h.raw.begin(), h.raw.end());
   return p;
 }
 
+// The op's scratch for `chunks` chunks (undefined where it takes none).
+Tensor workspace_for(Backend& be, ChunkCipher c, int64_t chunks, int64_t chunk_bytes) {
+  const int64_t n = ops::open_chunks_workspace_bytes(c, chunks, chunk_bytes);
+  return n > 0 ? be.alloc(DType::kU8, {n}) : Tensor();
+}
+
 }  // namespace
 
 bool DeviceChunkOpener::available(Backend& be, const seal::Header& h) {
-  if (h.suite != seal::Suite::kAes256Gcm || h.chunk_count == 0) return false;
-  const int64_t c = static_cast<int64_t>(h.chunk_size());
+  if (h.chunk_count == 0) return false;
+  const ChunkOpenParams p = open_params(h, 0);
   // A probe of one short chunk, never run.
-  const ops::GcmOpen g{.ciphertext = be.alloc(DType::kU8, {1 + ops::kGcmTagBytes}),
-                       .plaintext = be.alloc(DType::kU8, {1}),
-                       .status = be.alloc(DType::kI32, {1}),
-                       .workspace = be.alloc(DType::kU8, {ops::gcm_open_workspace_bytes(1, c)}),
-                       .params = open_params(h, 0)};
-  return ops::gcm_open_supported(be, g);
+  const ops::OpenChunks g{.ciphertext = be.alloc(DType::kU8, {1 + ops::chunk_tag_bytes(p.cipher)}),
+                          .plaintext = be.alloc(DType::kU8, {1}),
+                          .status = be.alloc(DType::kI32, {1}),
+                          .workspace = workspace_for(be, p.cipher, 1, p.chunk_bytes),
+                          .params = p};
+  return ops::open_chunks_supported(be, g);
 }
 
 DeviceChunkOpener::DeviceChunkOpener(Backend& be, const seal::Unsealed& u, uint64_t window_bytes)
@@ -47,9 +58,11 @@ DeviceChunkOpener::DeviceChunkOpener(Backend& be, const seal::Unsealed& u, uint6
   const uint64_t c = h.chunk_size();
   window_chunks_ = std::clamp<uint64_t>(window_bytes / c, 1, std::max<uint64_t>(h.chunk_count, 1));
   const auto w = static_cast<int64_t>(window_chunks_);
-  cipher_ = be.alloc(DType::kU8, {w * (static_cast<int64_t>(c) + ops::kGcmTagBytes)});
+  cipher_ = cipher_of(h.suite);
+  tag_bytes_ = static_cast<uint64_t>(ops::chunk_tag_bytes(cipher_));
+  stored_ = be.alloc(DType::kU8, {w * static_cast<int64_t>(c + tag_bytes_)});
   plain_ = be.alloc(DType::kU8, {w * static_cast<int64_t>(c)});
-  workspace_ = be.alloc(DType::kU8, {ops::gcm_open_workspace_bytes(w, static_cast<int64_t>(c))});
+  workspace_ = workspace_for(be, cipher_, w, static_cast<int64_t>(c));
   status_ = be.alloc(DType::kI32, {static_cast<int64_t>(h.chunk_count)});
 }
 
@@ -61,25 +74,30 @@ void DeviceChunkOpener::open_window(uint64_t first) {
   const uint64_t end = std::min(first + window_chunks_, h.chunk_count);
   const uint64_t c = h.chunk_size();
   const uint64_t plain = std::min(end * c, h.payload_size) - first * c;
-  const uint64_t stored = plain + ops::kGcmTagBytes * (end - first);
+  const uint64_t stored = plain + tag_bytes_ * (end - first);
   const auto container = u_.container();
   LOKA_CHECK(h.chunk_offset(first) + stored <= container.size(), ErrorCode::kIntegrity,
              u_.path() + ": truncated in chunk " + std::to_string(end - 1));
-  const Tensor cipher = byte_range(cipher_, 0, stored);
+  const Tensor cipher = byte_range(stored_, 0, stored);
   be_.copy(Tensor::borrow(DType::kU8, {static_cast<int64_t>(stored)}, container.data() + h.chunk_offset(first),
                           nullptr),
            cipher);
   const auto chunks = static_cast<int64_t>(end - first);
-  ops::GcmOpen g{.ciphertext = cipher,
-                 .plaintext = byte_range(plain_, 0, plain),
-                 .status = status_.slice(0, static_cast<int64_t>(first), static_cast<int64_t>(end)),
-                 .workspace = byte_range(workspace_, 0, static_cast<uint64_t>(ops::gcm_open_workspace_bytes(
-                                                            chunks, static_cast<int64_t>(c)))),
-                 .params = open_params(h, first)};
-  const auto key = u_.cipher_key();
-  std::memcpy(g.params.key.data(), key.data(), std::min(key.size(), g.params.key.size()));
+  const int64_t workspace = ops::open_chunks_workspace_bytes(cipher_, chunks, static_cast<int64_t>(c));
+  ops::OpenChunks g{.ciphertext = cipher,
+                    .plaintext = byte_range(plain_, 0, plain),
+                    .status = status_.slice(0, static_cast<int64_t>(first), static_cast<int64_t>(end)),
+                    .workspace = workspace > 0 ? byte_range(workspace_, 0, static_cast<uint64_t>(workspace)) : Tensor(),
+                    .params = open_params(h, first)};
+  // AES: the 32-byte key; SM4: the cipher key, then the HMAC key.
+  const auto enc = u_.cipher_key();
+  std::memcpy(g.params.key.data(), enc.data(), enc.size());
+  if (cipher_ == ChunkCipher::kSm4CtrHmacSm3) {
+    const auto mac = u_.mac_key();
+    std::memcpy(g.params.key.data() + enc.size(), mac.data(), mac.size());
+  }
   try {
-    ops::gcm_open(be_, g);
+    ops::open_chunks(be_, g);
   } catch (...) {
     seal::secure_wipe(g.params.key.data(), g.params.key.size());
     throw;

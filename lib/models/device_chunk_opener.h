@@ -1,5 +1,5 @@
 // The weights of a sealed model opened on the device: they go up as ciphertext, a window of
-// chunks at a time in file order, and gcm_open authenticates and decrypts them in device
+// chunks at a time in file order, and open_chunks authenticates and decrypts them in device
 // memory, so that their plaintext is never in host memory. The host decrypts only what it
 // reads itself (configuration, tokenizer, safetensors headers, norm and bias vectors).
 #pragma once
@@ -14,8 +14,8 @@ namespace loka {
 
 class DeviceChunkOpener {
  public:
-  /// Whether `be` can open the chunks of a container with header h: the AES-256-GCM suite
-  /// and a backend with gcm_open.
+  /// Whether `be` can open the chunks of a container with header h (a backend with
+  /// open_chunks for h's suite).
   static bool available(Backend& be, const seal::Header& h);
 
   /// u must stay alive while this does; it was opened with UnsealOptions::on_demand. The
@@ -44,7 +44,9 @@ class DeviceChunkOpener {
   uint64_t window_chunks_ = 0;
   uint64_t first_ = 0, end_ = 0;  // the chunks now in plain_
   uint64_t next_ = 0;             // the first chunk not opened yet
-  Tensor cipher_, plain_, status_, workspace_;
+  ChunkCipher cipher_ = ChunkCipher::kAes256Gcm;
+  uint64_t tag_bytes_ = 0;
+  Tensor stored_, plain_, status_, workspace_;
 };
 
 }  // namespace loka

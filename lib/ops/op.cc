@@ -21,7 +21,7 @@ const char* op_name(OpKind kind) {
     case OpKind::kSetRows: return "set_rows";
     case OpKind::kSample: return "sample";
     case OpKind::kFusedMatVec: return "fused_matvec";
-    case OpKind::kGcmOpen: return "gcm_open";
+    case OpKind::kOpenChunks: return "open_chunks";
   }
   return "?";
 }

@@ -30,10 +30,10 @@ enum class OpKind {
   kSetRows,    // src: rows_0..rows_{P-1} [T, ...], indices i32[T]; dst: table_0..table_{P-1} [R, ...] in place
   kSample,     // src: logits f32[V], penalties i32[P, 2] (id, count); dst: token i32[1], scratch f32[V]
   kFusedMatVec,  // a decode-step GEMV with fusions: see ops/fused_matvec.h
-  kGcmOpen,      // src: ciphertext u8; dst: plaintext u8, status i32[chunks], workspace u8: see ops/gcm_open.h
+  kOpenChunks,   // src: ciphertext u8; dst: plaintext u8, status i32[chunks], workspace u8: see ops/open_chunks.h
 };
-/// Number of op kinds (the size of a backend's kernel table); kGcmOpen is the last.
-constexpr size_t kOpKindCount = static_cast<size_t>(OpKind::kGcmOpen) + 1;
+/// Number of op kinds (the size of a backend's kernel table); kOpenChunks is the last.
+constexpr size_t kOpKindCount = static_cast<size_t>(OpKind::kOpenChunks) + 1;
 
 const char* op_name(OpKind kind);
 
@@ -115,12 +115,20 @@ struct FusedMatVecParams {
   RopeParams rope;  // kRopeKv
 };
 
-/// AES-256-GCM opening of a run of chunks as sealed files store them (docs/sealed-format.md,
-/// section 5): chunk j has the index first_chunk + j, the 96-bit IV 0^32 || BE64(index), the
-/// additional authenticated data aad || LE64(index), and its 16-byte tag after its ciphertext.
-struct GcmOpenParams {
-  std::array<uint8_t, 32> key{};  // secret: ops::gcm_open wipes the copies it makes
-  std::vector<uint8_t> aad;       // at most kMaxAad bytes
+/// The cipher suites of sealed-file chunks (docs/sealed-format.md, section 5).
+enum class ChunkCipher : uint8_t {
+  kAes256Gcm,      // IV 0^32 || BE64(index), AAD aad || LE64(index), 16-byte GCM tag
+  kSm4CtrHmacSm3,  // counter BE64(index) || 0^64, tag HMAC-SM3(mac key, aad || LE64(index) || ciphertext)
+};
+
+/// Authenticated decryption of a run of chunks as sealed files store them: chunk j has the
+/// index first_chunk + j, and its tag (16 or 32 bytes) after its ciphertext.
+struct ChunkOpenParams {
+  ChunkCipher cipher = ChunkCipher::kAes256Gcm;
+  /// Secret (ops::open_chunks wipes the copies it makes): AES, the 32-byte key; SM4, the
+  /// 16-byte cipher key followed by the 32-byte HMAC key.
+  std::array<uint8_t, 48> key{};
+  std::vector<uint8_t> aad;  // at most kMaxAad bytes
   uint64_t first_chunk = 0;
   int64_t chunk_bytes = 0;  // plaintext bytes of every chunk but the last: a multiple of kSegment
 
@@ -130,7 +138,7 @@ struct GcmOpenParams {
 
 using OpParams = std::variant<std::monostate, MatMulParams, RmsNormParams, RopeParams,
                               SoftmaxParams, AttentionParams, GeluParams, TopKParams, SampleParams,
-                              FusedMatVecParams, GcmOpenParams>;
+                              FusedMatVecParams, ChunkOpenParams>;
 
 struct OpNode {
   OpKind kind;

@@ -46,6 +46,8 @@ const char* kdf_name(Kdf k) {
   return "unknown";
 }
 
+int default_chunk_log2(Suite s) { return s == Suite::kSm4CtrHmacSm3 ? kSm4DefaultChunkLog2 : kDefaultChunkLog2; }
+
 uint32_t tag_size(Suite s) { return s == Suite::kAes256Gcm ? 16 : 32; }
 uint32_t enc_key_size(Suite s) { return s == Suite::kAes256Gcm ? 32 : 16; }
 

@@ -19,7 +19,8 @@ inline constexpr uint32_t kCheckOffset = 128;   // key check value
 inline constexpr uint32_t kDigestOffset = 176;  // SHA-256 of [0, kDigestOffset)
 inline constexpr int kMinChunkLog2 = 16;        // 64 KiB
 inline constexpr int kMaxChunkLog2 = 26;        // 64 MiB
-inline constexpr int kDefaultChunkLog2 = 22;    // 4 MiB
+inline constexpr int kDefaultChunkLog2 = 22;    // 4 MiB (AES-256-GCM)
+inline constexpr int kSm4DefaultChunkLog2 = 16; // 64 KiB: HMAC-SM3 is sequential per chunk
 
 enum class Suite : uint8_t { kAes256Gcm = 1, kSm4CtrHmacSm3 = 2 };
 enum class Kdf : uint8_t { kNone = 0, kScrypt = 1, kPbkdf2Sha256 = 2 };
@@ -29,6 +30,10 @@ const char* suite_name(Suite s);
 const char* kdf_name(Kdf k);
 /// Bytes of the tag after each chunk: 16 (GCM) or 32 (HMAC-SM3).
 uint32_t tag_size(Suite s);
+/// The chunk size a suite is sealed with unless one is asked for: 4 MiB for AES-256-GCM,
+/// 64 KiB for SM4-CTR + HMAC-SM3 (its tag is one sequential hash over the chunk, so small
+/// chunks are what lets a GPU, or many cores, authenticate in parallel).
+int default_chunk_log2(Suite s);
 /// Bytes of the encryption key: 32 (AES-256) or 16 (SM4).
 uint32_t enc_key_size(Suite s);
 

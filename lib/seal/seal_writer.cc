@@ -96,7 +96,7 @@ void seal_model(const std::string& input, const std::string& output, const KeySo
   for (size_t i = 0; i < files.size(); ++i) segs.push_back({entries[i].offset, files[i]->data(), files[i]->size()});
 
   h.suite = o.suite;
-  h.chunk_log2 = o.chunk_log2;
+  h.chunk_log2 = o.chunk_log2 != 0 ? o.chunk_log2 : default_chunk_log2(o.suite);
   h.chunk_count = (h.payload_size + h.chunk_size() - 1) / h.chunk_size();
   h.key_id = o.key_id;
   random_bytes(h.file_id);
@@ -122,8 +122,8 @@ void seal_model(const std::string& input, const std::string& output, const KeySo
   LOKA_CHECK(out.f != nullptr, ErrorCode::kIo, "cannot create '" + out.path + "'");
   out.write(h.raw.data(), kHeaderSize);
   ThreadPool pool(o.threads);
-  const uint64_t batch = static_cast<uint64_t>(pool.size()) * 2;
   const uint64_t cs = h.chunk_size(), ts = tag_size(h.suite);
+  const uint64_t batch = std::max<uint64_t>(static_cast<uint64_t>(pool.size()) * 2, (uint64_t{64} << 20) / cs);
   std::vector<uint8_t> plain(batch * cs), sealed(batch * (cs + ts));
   for (uint64_t first = 0; first < h.chunk_count; first += batch) {
     const uint64_t n = std::min(batch, h.chunk_count - first);

@@ -12,7 +12,7 @@ namespace loka::seal {
 
 struct SealOptions {
   Suite suite = Suite::kAes256Gcm;
-  int chunk_log2 = kDefaultChunkLog2;
+  int chunk_log2 = 0;  ///< 0: the suite's default (default_chunk_log2)
   std::string key_id;  ///< public label stored in the header (at most 32 bytes)
   /// For a passphrase key source: scrypt (N = 2^p1, r = p2, p = p3) or PBKDF2-HMAC-SHA256
   /// (p1 iterations). Ignored for raw keys.

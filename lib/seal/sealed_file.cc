@@ -109,5 +109,6 @@ std::span<const uint8_t> Unsealed::container() const {
 }
 
 std::span<const uint8_t> Unsealed::cipher_key() const { return decryptor_->keys().enc.span(); }
+std::span<const uint8_t> Unsealed::mac_key() const { return decryptor_->keys().mac.span(); }
 
 }  // namespace loka::seal

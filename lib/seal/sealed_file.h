@@ -72,10 +72,12 @@ class Unsealed {
   /// Blocks until everything is decrypted and authenticated; o.progress as in open().
   void wait_all(const std::function<void(double)>& progress = {}) const;
 
-  /// The whole container as stored (chunk i at header().chunk_offset(i)), and the key of its
-  /// cipher (secret: wipe any copy), for a device that opens the chunks itself.
+  /// The whole container as stored (chunk i at header().chunk_offset(i)), the key of its
+  /// cipher and the chunk-tag HMAC key of the SM4 suite (secret: wipe any copy), for a device
+  /// that opens the chunks itself.
   std::span<const uint8_t> container() const;
   std::span<const uint8_t> cipher_key() const;
+  std::span<const uint8_t> mac_key() const;
 
  private:
   static Unsealed start(const std::string& path, const KeySource& key, const UnsealOptions& o);

@@ -1,6 +1,6 @@
-// DeviceChunkOpener: a sealed payload's ranges opened on the GPU equal the plaintext, across
-// chunk and window boundaries, while the host buffer of those bytes stays zero (never
-// decrypted there); a damaged chunk, read or skipped, fails finish() naming it.
+// DeviceChunkOpener, for both suites: a sealed payload's ranges opened on the GPU equal the
+// plaintext, across chunk and window boundaries, while the host buffer of those bytes stays
+// zero (never decrypted there); a damaged chunk, read or skipped, fails finish() naming it.
 #include <catch2/catch.hpp>
 
 #include <cstring>
@@ -37,7 +37,9 @@ TEST_CASE("seal: chunks opened on the GPU equal the plaintext and never reach th
   SKIP_WITHOUT_CUDA();
   const std::shared_ptr<Backend> be = create_backend(parse_device("cuda:0"));
   const std::string plain = random_bytes(11 * kChunk + 4321, 23);
-  const std::string path = sealed_copy(plain, Suite::kAes256Gcm, "opener");
+  const Suite suite = GENERATE(Suite::kAes256Gcm, Suite::kSm4CtrHmacSm3);
+  INFO(suite_name(suite));
+  const std::string path = sealed_copy(plain, suite, "opener");
   REQUIRE(DeviceChunkOpener::available(*be, read_header(path)));
   const Unsealed u = Unsealed::open_streaming(path, key_source(), {.threads = 2, .on_demand = true});
   const ManifestEntry& e = u.files().at(0);
@@ -75,10 +77,12 @@ TEST_CASE("seal: a damaged chunk opened on the GPU fails finish(), read or skipp
   SKIP_WITHOUT_CUDA();
   const std::shared_ptr<Backend> be = create_backend(parse_device("cuda:0"));
   const std::string plain = random_bytes(8 * kChunk, 24);
-  const Header h = read_header(sealed_copy(plain, Suite::kAes256Gcm, "opener"));
+  const Suite suite = GENERATE(Suite::kAes256Gcm, Suite::kSm4CtrHmacSm3);
+  INFO(suite_name(suite));
+  const Header h = read_header(sealed_copy(plain, suite, "opener"));
   for (uint64_t bad : {uint64_t{2}, uint64_t{6}}) {  // 2 is read below, 6 is not
     INFO("chunk " << bad);
-    const std::string path = sealed_copy(plain, Suite::kAes256Gcm, "opener", static_cast<int64_t>(h.chunk_offset(bad) + 77));
+    const std::string path = sealed_copy(plain, suite, "opener", static_cast<int64_t>(h.chunk_offset(bad) + 77));
     const Unsealed u = Unsealed::open_streaming(path, key_source(), {.threads = 2, .on_demand = true});
     const auto* file = u.bytes(u.files().at(0)).data();
     DeviceChunkOpener opener(*be, u, 2 * kChunk);

@@ -176,3 +176,19 @@ TEST_CASE("seal: bad seal options are rejected", "[seal]") {
   CHECK(code_of([&] { seal_model(in, test::temp_path("o.lks"), KeySource(), {}); }) == ErrorCode::kKey);
   CHECK(!std::filesystem::exists(test::temp_path("o.lks")));
 }
+
+TEST_CASE("seal: without a chunk size, AES takes 4 MiB chunks and SM4 64 KiB", "[seal]") {
+  const std::string in = test::temp_path("default_chunk_plain.bin");
+  test::write_file(in, random_bytes(200000, 3));
+  for (Suite s : kSuites) {
+    INFO(suite_name(s));
+    SealOptions o;
+    o.suite = s;
+    o.kdf_p1 = 10;
+    const std::string out = test::temp_path("default_chunk.lks");
+    seal_model(in, out, key_source(1), o);
+    const Header h = read_header(out);
+    CHECK(h.chunk_size() == (s == Suite::kAes256Gcm ? uint64_t{4} << 20 : uint64_t{64} << 10));
+    CHECK(h.chunk_count == (h.payload_size + h.chunk_size() - 1) / h.chunk_size());
+  }
+}

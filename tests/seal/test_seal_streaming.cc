@@ -101,7 +101,7 @@ TEST_CASE("seal: a sealed model loads on the GPU while it decrypts", "[seal][cud
     return std::vector<float>(t.data_as<float>(), t.data_as<float>() + t.numel());
   };
   auto plain = Model::load(dir, {.device = "cuda:0"});
-  // AES-256-GCM: the weights are opened on the GPU; SM4: decrypted on the host while they upload.
+  // Both suites: the weights are opened on the GPU (the host decrypts only what it reads).
   for (Suite suite : {Suite::kAes256Gcm, Suite::kSm4CtrHmacSm3}) {
     INFO(suite_name(suite));
     const std::string out = test::temp_path("llama3_gpu.lks");

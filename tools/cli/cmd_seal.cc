@@ -18,7 +18,7 @@ namespace {
 
 struct SealArgs {
   std::string model, output, suite = "aes", kdf = "scrypt", key_id;
-  std::string chunk = "4M";
+  std::string chunk;  // empty: the suite's default
   int threads = 0;
   KeyArgs key;
 };
@@ -46,7 +46,7 @@ void run_seal(const SealArgs& a) {
     o.kdf = seal::Kdf::kPbkdf2Sha256;
     o.kdf_p1 = 600000;  // OWASP 2023 guidance for PBKDF2-HMAC-SHA256
   }
-  o.chunk_log2 = chunk_log2(a.chunk);
+  if (!a.chunk.empty()) o.chunk_log2 = chunk_log2(a.chunk);
   o.key_id = a.key_id;
   o.threads = a.threads;
   o.progress = [](double f) { progress_bar("sealing", f); };
@@ -115,7 +115,8 @@ void add_seal_commands(CLI::App& app) {
   s->add_option("--suite", a->suite, "aes (AES-256-GCM) or sm4 (SM4-CTR + HMAC-SM3)")->capture_default_str();
   s->add_option("--kdf", a->kdf, "With --passphrase: scrypt or pbkdf2")->capture_default_str();
   s->add_option("--key-id", a->key_id, "Public label of the key (at most 32 bytes), e.g. a KMS key name");
-  s->add_option("--chunk-size", a->chunk, "Chunk size, a power of two from 64K to 64M")->capture_default_str();
+  s->add_option("--chunk-size", a->chunk,
+                "Chunk size, a power of two from 64K to 64M (default: 4M for aes, 64K for sm4)");
   s->add_option("-t,--threads", a->threads, "CPU threads (0: all cores)")->capture_default_str();
   add_key_options(s, &a->key);
   s->callback([a] { run_seal(*a); });
