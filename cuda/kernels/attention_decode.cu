@@ -1,9 +1,10 @@
 // Decode attention (one query per head): blocks over (key/value head, key split). Each warp
-// walks its keys two at a time with both rows' loads in flight, scoring them against every
-// query head of the group (a key/value row is read once for the group), with an online
-// softmax per head. Each block writes its partial result per head; the last block of a
-// key/value head to finish (a counter in the context) merges the splits, so one launch does
-// the whole op.
+// walks its keys four (or two) at a time with all their loads in flight, scoring them against
+// every query head of the group (a key/value row is read once for the group; the scores'
+// warp reductions interleaved), with one online-softmax update per head and step. Each block
+// merges its warps in one pass per few heads and writes its partial result per head; the
+// last block of a key/value head to finish (a counter in the context) merges the splits, so
+// one launch does the whole op.
 #include <algorithm>
 
 #include "attention_decode.h"
@@ -31,15 +32,22 @@ __device__ __forceinline__ void load_row(const void* p, int dt, int64_t base, fl
   for (int j = 0; j < PL; ++j) r[j] = load_float(p, dt, base + lane + 32 * j);
 }
 
+/// Keys a warp scores per step: four while the registers allow it, else two.
+template <int G, int PL>
+constexpr int keys_per_step() {
+  return G * PL <= 16 ? 4 : 2;
+}
+
 template <int G, int PL>
 __global__ void __launch_bounds__(32 * kWarps) attention_decode_kernel(const Args a) {
   constexpr int D = 32 * PL;
+  constexpr int U = keys_per_step<G, PL>();
   const AttentionDecodeArgs& o = a.op;
   const int64_t kvh = blockIdx.x;
   const int split = blockIdx.y;
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
   const int64_t len = o.kv_len == nullptr ? o.s : min(max(int64_t(*o.kv_len), int64_t(0)), o.s);
-  const int64_t split_len = max(int64_t(2 * kWarps), (len + a.splits - 1) / a.splits);
+  const int64_t split_len = max(int64_t(U * kWarps), (len + a.splits - 1) / a.splits);
   const int64_t begin = split * split_len, end = min(begin + split_len, len);
 
   float qr[G][PL], acc[G][PL], m[G], l[G];
@@ -47,69 +55,104 @@ __global__ void __launch_bounds__(32 * kWarps) attention_decode_kernel(const Arg
   for (int g = 0; g < G; ++g) {
     load_row(o.q, o.qdt, (kvh * G + g) * D, qr[g]);
 #pragma unroll
-    for (int j = 0; j < PL; ++j) {
-      qr[g][j] *= o.scale;
-      acc[g][j] = 0.0f;
-    }
+    for (int j = 0; j < PL; ++j) acc[g][j] = 0.0f;
     m[g] = -INFINITY;
     l[g] = 0.0f;
   }
-  for (int64_t s = begin + warp; s < end; s += 2 * kWarps) {
-    const bool two = s + kWarps < end;  // warp-uniform
-    float kr[2][PL], vr[2][PL];
-    load_row(o.k, o.kdt, (s * o.hkv + kvh) * D, kr[0]);
-    load_row(o.v, o.vdt, (s * o.hkv + kvh) * D, vr[0]);
-    if (two) {
-      load_row(o.k, o.kdt, ((s + kWarps) * o.hkv + kvh) * D, kr[1]);
-      load_row(o.v, o.vdt, ((s + kWarps) * o.hkv + kvh) * D, vr[1]);
+  // U keys per step, all their loads in flight; every head's U scores reduced together, then
+  // one online-softmax update per head for the step.
+  for (int64_t s0 = begin + warp; s0 < end; s0 += U * kWarps) {
+    float kr[U][PL], vr[U][PL], dot[U][G];
+    bool valid[U];
+#pragma unroll
+    for (int u = 0; u < U; ++u) {
+      const int64_t s = s0 + int64_t{u} * kWarps;
+      valid[u] = s < end;  // warp-uniform
+      if (valid[u]) {
+        load_row(o.k, o.kdt, (s * o.hkv + kvh) * D, kr[u]);
+        load_row(o.v, o.vdt, (s * o.hkv + kvh) * D, vr[u]);
+      } else {
+#pragma unroll
+        for (int j = 0; j < PL; ++j) kr[u][j] = vr[u][j] = 0.0f;
+      }
     }
 #pragma unroll
-    for (int u = 0; u < 2; ++u) {
-      if (u == 1 && !two) break;
+    for (int u = 0; u < U; ++u) {
 #pragma unroll
       for (int g = 0; g < G; ++g) {
-        float dot = 0.0f;
+        float d = 0.0f;
 #pragma unroll
-        for (int j = 0; j < PL; ++j) dot += qr[g][j] * kr[u][j];
-        dot = warp_sum(dot);
-        const float m_new = fmaxf(m[g], dot);
-        const float correction = expf(m[g] - m_new), p = expf(dot - m_new);
-        l[g] = l[g] * correction + p;
-#pragma unroll
-        for (int j = 0; j < PL; ++j) acc[g][j] = acc[g][j] * correction + p * vr[u][j];
-        m[g] = m_new;
+        for (int j = 0; j < PL; ++j) d += qr[g][j] * kr[u][j];
+        dot[u][g] = d * o.scale;  // scaled here, so that nothing waits on q before the keys load
       }
+    }
+#pragma unroll
+    for (int off = 16; off > 0; off >>= 1) {
+#pragma unroll
+      for (int u = 0; u < U; ++u) {
+#pragma unroll
+        for (int g = 0; g < G; ++g) dot[u][g] += __shfl_xor_sync(0xffffffffu, dot[u][g], off);
+      }
+    }
+#pragma unroll
+    for (int g = 0; g < G; ++g) {
+      float m_new = m[g];
+#pragma unroll
+      for (int u = 0; u < U; ++u) m_new = valid[u] ? fmaxf(m_new, dot[u][g]) : m_new;
+      const float correction = expf(m[g] - m_new);
+      l[g] *= correction;
+#pragma unroll
+      for (int j = 0; j < PL; ++j) acc[g][j] *= correction;
+#pragma unroll
+      for (int u = 0; u < U; ++u) {
+        const float p = valid[u] ? expf(dot[u][g] - m_new) : 0.0f;
+        l[g] += p;
+#pragma unroll
+        for (int j = 0; j < PL; ++j) acc[g][j] += p * vr[u][j];
+      }
+      m[g] = m_new;
     }
   }
 
-  // Merge the block's warps per head into this split's partial result.
-  __shared__ float sm[kWarps][G], sl[kWarps][G], sacc[kWarps][D];
+  // Merge the block's warps into this split's partial result, HP heads per pass.
+  constexpr int HP = G < 512 / D ? G : (512 / D > 0 ? 512 / D : 1);
+  __shared__ float sm[kWarps][G], sl[kWarps][G], sacc[kWarps][HP * D];
   __shared__ bool last_block;
   __shared__ float scale_of[G][kMaxSplits];
   __shared__ float total_of[G];
+  if (lane == 0) {
 #pragma unroll
-  for (int g = 0; g < G; ++g) {
-    if (lane == 0) {
+    for (int g = 0; g < G; ++g) {
       sm[warp][g] = m[g];
       sl[warp][g] = l[g];
     }
+  }
 #pragma unroll
-    for (int j = 0; j < PL; ++j) sacc[warp][lane + 32 * j] = acc[g][j];
-    __syncthreads();
-    float mm = -INFINITY, ll = 0.0f;
-    for (int w = 0; w < kWarps; ++w) mm = fmaxf(mm, sm[w][g]);
-    for (int w = 0; w < kWarps; ++w) ll += sm[w][g] == -INFINITY ? 0.0f : sl[w][g] * expf(sm[w][g] - mm);
-    float* out = a.partial + ((kvh * G + g) * a.splits + split) * (D + 2);
-    for (int c = threadIdx.x; c < D; c += 32 * kWarps) {
-      float r = 0.0f;
-      for (int w = 0; w < kWarps; ++w) {
-        if (sm[w][g] != -INFINITY) r += sacc[w][c] * expf(sm[w][g] - mm);
-      }
-      out[c] = r;
+  for (int g0 = 0; g0 < G; g0 += HP) {
+#pragma unroll
+    for (int h = 0; h < HP; ++h) {
+#pragma unroll
+      for (int j = 0; j < PL; ++j) sacc[warp][h * D + lane + 32 * j] = acc[g0 + h][j];
     }
-    if (threadIdx.x == 0) {
-      out[D] = mm;
-      out[D + 1] = ll;
+    __syncthreads();
+    for (int i = threadIdx.x; i < HP * D; i += 32 * kWarps) {
+      const int g = g0 + i / D, c = i % D;
+      float mm = -INFINITY;
+#pragma unroll
+      for (int w = 0; w < kWarps; ++w) mm = fmaxf(mm, sm[w][g]);
+      float ll = 0.0f, r = 0.0f;
+#pragma unroll
+      for (int w = 0; w < kWarps; ++w) {
+        const float e = sm[w][g] == -INFINITY ? 0.0f : expf(sm[w][g] - mm);
+        ll += sl[w][g] * e;
+        r += sacc[w][i] * e;
+      }
+      float* out = a.partial + ((kvh * G + g) * a.splits + split) * (D + 2);
+      out[c] = r;
+      if (c == 0) {
+        out[D] = mm;
+        out[D + 1] = ll;
+      }
     }
     __syncthreads();
   }
@@ -144,7 +187,7 @@ __global__ void __launch_bounds__(32 * kWarps) attention_decode_kernel(const Arg
     const int g = i / D, c = i % D;
     const float* part = a.partial + (kvh * G + g) * a.splits * (D + 2);
     float r = 0.0f;
-#pragma unroll 8  // the splits' loads in flight together: this loop is the op's critical path
+#pragma unroll 16  // the splits' loads in flight together: this loop is the op's critical path
     for (int sp = 0; sp < a.splits; ++sp) r += __ldcg(part + sp * (D + 2) + c) * scale_of[g][sp];
     const float ll = total_of[g];
     store_float(o.out, o.odt, (kvh * G + g) * D + c, ll > 0.0f ? r / ll : 0.0f);  // no key: zeros
@@ -169,9 +212,9 @@ bool attention_decode_supported(int64_t d, int64_t dv, int64_t hq, int64_t hkv) 
 }
 
 void attention_decode(const AttentionDecodeArgs& op, DeviceContext& ctx) {
-  // About two blocks per SM over the key/value heads, each warp with at least two keys.
-  const int64_t most = std::max<int64_t>(1, (op.s + 2 * kWarps - 1) / (2 * kWarps));
-  const int64_t want = (int64_t(ctx.sm_count()) * 2 + op.hkv - 1) / op.hkv;
+  // About one block per SM over the key/value heads, each warp with at least four keys.
+  const int64_t most = std::max<int64_t>(1, (op.s + 4 * kWarps - 1) / (4 * kWarps));  // >= 4 keys a warp
+  const int64_t want = (int64_t(ctx.sm_count()) + op.hkv - 1) / op.hkv;
   Args a{op, static_cast<int>(std::clamp<int64_t>(want, 1, std::min<int64_t>(most, kMaxSplits))),
          nullptr, ctx.block_counters()};
   Tensor partial = ctx.temp(DType::kF32, {op.hq * a.splits * (op.d + 2)});

@@ -1,6 +1,7 @@
 // sample: the host sampling chain of ops/sampling_chain.h in one block of 1024 threads, so
-// that only the token id leaves the device. The row is copied to a scratch buffer (NaN ->
-// -inf) and penalised; greedy takes the argmax; otherwise a radix select finds the top_k
+// that only the token id leaves the device. Greedy without penalties takes the argmax of the
+// row as it is; otherwise the row is copied to a scratch buffer (NaN -> -inf) and penalised;
+// greedy takes the argmax; otherwise a radix select finds the top_k
 // (<= 1024) logits, a bitonic sort orders them as the host does (logit descending, then id)
 // and top-p, min-p, temperature, softmax and the draw run with one candidate per thread,
 // in double where the host uses double and with the host's float roundings (no FMA
@@ -184,14 +185,54 @@ __device__ void select_top_k(const float* scratch, int64_t V, int k, Shared& sh)
   sort_candidates(k, sh);
 }
 
+/// The first index of the largest canonical(row[i]) (ties to the smallest id), to *out. The
+/// row is read 16 bytes at a time where it is aligned, each thread in ascending index order.
+__device__ void block_argmax(const float* row, int64_t V, int32_t* out) {
+  const int t = threadIdx.x;
+  uint32_t best = 0;
+  int32_t at = INT32_MAX;
+  const auto consider = [&](float v, int64_t i) {
+    const uint32_t key = order_key(canonical(v));
+    if (at == INT32_MAX || key > best) {
+      best = key;
+      at = static_cast<int32_t>(i);
+    }
+  };
+  const int64_t vec = reinterpret_cast<uintptr_t>(row) % 16 == 0 ? V / 4 : 0;
+#pragma unroll 4
+  for (int64_t q = t; q < vec; q += kThreads) {
+    const float4 v = __ldg(reinterpret_cast<const float4*>(row) + q);
+    consider(v.x, 4 * q);
+    consider(v.y, 4 * q + 1);
+    consider(v.z, 4 * q + 2);
+    consider(v.w, 4 * q + 3);
+  }
+  for (int64_t i = 4 * vec + t; i < V; i += kThreads) consider(row[i], i);
+  // Pack (key, -index) so that one max picks the largest key, then the smallest index.
+  unsigned long long packed =
+      at == INT32_MAX ? 0ull : (static_cast<unsigned long long>(best) << 32) | (0xffffffffu - static_cast<uint32_t>(at));
+  for (int o = 16; o > 0; o >>= 1) packed = max(packed, __shfl_xor_sync(0xffffffffu, packed, o));
+  __shared__ unsigned long long warp_best[32];
+  if ((t & 31) == 0) warp_best[t >> 5] = packed;
+  __syncthreads();
+  packed = warp_best[t & 31];
+  for (int o = 16; o > 0; o >>= 1) packed = max(packed, __shfl_xor_sync(0xffffffffu, packed, o));
+  if (t == 0) *out = static_cast<int32_t>(0xffffffffu - static_cast<uint32_t>(packed & 0xffffffffull));
+}
+
 __global__ void __launch_bounds__(kThreads)
     sample_kernel(const float* logits, int64_t V, const int32_t* table, int32_t P, SampleParams p,
                   float* scratch, int32_t* out) {
   __shared__ Shared sh;
   const int t = threadIdx.x;
+  const bool penalised = p.repeat_penalty != 1.0f || p.presence_penalty != 0.0f || p.frequency_penalty != 0.0f;
+  if (p.temperature <= 0.0f && !penalised) {  // greedy on the row as it is: no scratch copy
+    block_argmax(logits, V, out);
+    return;
+  }
   for (int64_t i = t; i < V; i += kThreads) scratch[i] = canonical(logits[i]);
   __syncthreads();
-  if (p.repeat_penalty != 1.0f || p.presence_penalty != 0.0f || p.frequency_penalty != 0.0f) {
+  if (penalised) {
     for (int32_t j = t; j < P; j += kThreads) {  // distinct ids: one writer per element
       const int32_t id = table[2 * j], count = table[2 * j + 1];
       float l = scratch[id];
@@ -202,27 +243,8 @@ __global__ void __launch_bounds__(kThreads)
     }
     __syncthreads();
   }
-  if (p.temperature <= 0.0f) {  // argmax, ties to the smallest id
-    uint32_t best = 0;
-    int32_t at = INT32_MAX;
-    for (int64_t i = t; i < V; i += kThreads) {
-      const uint32_t key = order_key(scratch[i]);
-      if (at == INT32_MAX || key > best) {
-        best = key;
-        at = static_cast<int32_t>(i);
-      }
-    }
-    // Pack (key, -index) so that one max picks the largest key, then the smallest index.
-    unsigned long long packed =
-        at == INT32_MAX ? 0ull
-                        : (static_cast<unsigned long long>(best) << 32) | (0xffffffffu - static_cast<uint32_t>(at));
-    for (int o = 16; o > 0; o >>= 1) packed = max(packed, __shfl_xor_sync(0xffffffffu, packed, o));
-    __shared__ unsigned long long warp_best[32];
-    if ((t & 31) == 0) warp_best[t >> 5] = packed;
-    __syncthreads();
-    packed = warp_best[t & 31];
-    for (int o = 16; o > 0; o >>= 1) packed = max(packed, __shfl_xor_sync(0xffffffffu, packed, o));
-    if (t == 0) *out = static_cast<int32_t>(0xffffffffu - static_cast<uint32_t>(packed & 0xffffffffull));
+  if (p.temperature <= 0.0f) {
+    block_argmax(scratch, V, out);
     return;
   }
   const int k = static_cast<int>(V < p.top_k ? V : static_cast<int64_t>(p.top_k));
