@@ -78,20 +78,21 @@ struct InnerMessage {
     for (int i = 0; i < 16; ++i) w[i] = words[i];
   }
 
-  /// Block b's words when they are all ciphertext: aligned word loads, realigned. The word
-  /// after the block may be read; a tag follows every chunk's ciphertext, so it is in bounds.
-  __device__ void block_fast(int64_t b, uint32_t w[16]) const {
+  /// The aligned words holding block b when it is all ciphertext (the word after the block
+  /// may be read; a tag follows every chunk's ciphertext, so it is in bounds).
+  __device__ void load_fast(int64_t b, uint32_t raw[17]) const {
     const int64_t q = 64 * b - prefix;  // ciphertext offset of the block
-    const int s = static_cast<int>(q & 3);
-    const uint32_t* p = reinterpret_cast<const uint32_t*>(c + (q - s));
-    const uint32_t sel = (s << 12) | ((s + 1) << 8) | ((s + 2) << 4) | (s + 3);
-    uint32_t lo = __ldg(p);
+    const uint32_t* p = reinterpret_cast<const uint32_t*>(c + (q - (q & 3)));
 #pragma unroll
-    for (int i = 0; i < 16; ++i) {
-      const uint32_t hi = s != 0 || i < 15 ? __ldg(p + i + 1) : 0;
-      w[i] = __byte_perm(lo, hi, sel);
-      lo = hi;
-    }
+    for (int i = 0; i < 17; ++i) raw[i] = __ldg(p + i);
+  }
+
+  /// Block b's big-endian words from load_fast's words.
+  __device__ void realign(int64_t b, const uint32_t raw[17], uint32_t w[16]) const {
+    const int s = static_cast<int>((64 * b - prefix) & 3);
+    const uint32_t sel = (s << 12) | ((s + 1) << 8) | ((s + 2) << 4) | (s + 3);
+#pragma unroll
+    for (int i = 0; i < 16; ++i) w[i] = __byte_perm(raw[i], raw[i + 1], sel);
   }
 };
 
@@ -108,13 +109,25 @@ __global__ void __launch_bounds__(kTagThreads) sm3_tag_kernel(ChunkRun r, MacKey
   sm::Sm3State inner = sm::sm3_init();
   pad_block(key, 0x36363636u, w);
   sm::sm3_compress(inner, w);
+  // Blocks [fast_begin, fast_end) are all ciphertext: each one's words load while the one
+  // before it is compressed. The rest (prefix, padding) go byte by byte.
+  const int64_t fast_begin = (prefix + 63) / 64, fast_end = max(fast_begin, (prefix + len) / 64);
 #pragma unroll 1
-  for (int64_t b = 0; b < blocks; ++b) {
-    if (64 * b >= prefix && 64 * b + 64 <= prefix + len) {
-      m.block_fast(b, w);
-    } else {
-      m.block_slow(b, w);
-    }
+  for (int64_t b = 0; b < fast_begin; ++b) {
+    m.block_slow(b, w);
+    sm::sm3_compress(inner, w);
+  }
+  uint32_t raw[17];
+  if (fast_begin < fast_end) m.load_fast(fast_begin, raw);
+#pragma unroll 1
+  for (int64_t b = fast_begin; b < fast_end; ++b) {
+    m.realign(b, raw, w);
+    if (b + 1 < fast_end) m.load_fast(b + 1, raw);
+    sm::sm3_compress(inner, w);
+  }
+#pragma unroll 1
+  for (int64_t b = fast_end; b < blocks; ++b) {
+    m.block_slow(b, w);
     sm::sm3_compress(inner, w);
   }
   sm::Sm3State outer = sm::sm3_init();

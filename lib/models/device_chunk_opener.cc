@@ -56,6 +56,7 @@ DeviceChunkOpener::DeviceChunkOpener(Backend& be, const seal::Unsealed& u, uint6
     : be_(be), u_(u) {
   const seal::Header& h = u.header();
   const uint64_t c = h.chunk_size();
+  if (window_bytes == 0) window_bytes = (h.suite == seal::Suite::kAes256Gcm ? uint64_t{64} : uint64_t{256}) << 20;
   window_chunks_ = std::clamp<uint64_t>(window_bytes / c, 1, std::max<uint64_t>(h.chunk_count, 1));
   const auto w = static_cast<int64_t>(window_chunks_);
   cipher_ = cipher_of(h.suite);

@@ -20,8 +20,9 @@ class DeviceChunkOpener {
 
   /// u must stay alive while this does; it was opened with UnsealOptions::on_demand. The
   /// device holds `window_bytes` of chunks at a time (at least one chunk), twice: as stored
-  /// and opened.
-  DeviceChunkOpener(Backend& be, const seal::Unsealed& u, uint64_t window_bytes = uint64_t{64} << 20);
+  /// and opened. 0: 64 MiB for AES-256-GCM; 256 MiB for SM4, whose tags hash a chunk per
+  /// thread, so that a window has enough chunks to keep the GPU busy.
+  DeviceChunkOpener(Backend& be, const seal::Unsealed& u, uint64_t window_bytes = 0);
   ~DeviceChunkOpener();
   DeviceChunkOpener(const DeviceChunkOpener&) = delete;
   DeviceChunkOpener& operator=(const DeviceChunkOpener&) = delete;
