@@ -12,6 +12,7 @@
 
 #include "backend/registry.h"
 #include "cuda_roofline.h"
+#include "models/device_chunk_opener.h"
 #include "ops/open_chunks.h"
 #include "seal/seal_crypto.h"
 #include "seal/seal_header.h"
@@ -60,14 +61,10 @@ int main(int argc, char** argv) {
 
     ops::OpenChunks g{.ciphertext = be->alloc(DType::kU8, {stored.dim(0)}),
                       .plaintext = be->alloc(DType::kU8, {bytes}),
-                      .status = be->alloc(DType::kI32, {chunks})};
-    g.params.cipher = h.suite == seal::Suite::kAes256Gcm ? ChunkCipher::kAes256Gcm : ChunkCipher::kSm4CtrHmacSm3;
+                      .status = be->alloc(DType::kI32, {chunks}),
+                      .params = sealed_chunk_params(h, 0, keys.enc.span(), keys.mac.span())};
     const int64_t ws = ops::open_chunks_workspace_bytes(g.params.cipher, chunks, c);
     if (ws > 0) g.workspace = be->alloc(DType::kU8, {ws});
-    g.params.chunk_bytes = c;
-    g.params.aad.assign(h.raw.begin(), h.raw.end());
-    std::memcpy(g.params.key.data(), keys.enc.data(), keys.enc.size());
-    if (h.suite == seal::Suite::kSm4CtrHmacSm3) std::memcpy(g.params.key.data() + 16, keys.mac.data(), 32);
     be->copy(stored, g.ciphertext);
 
     double best = 1e30;

@@ -6,6 +6,8 @@
 
 #include <cstdint>
 
+#include "common.cuh"
+
 namespace loka::cuda::gcm {
 
 /// A 128-bit block in GCM's bit order: hi holds bytes 0..7, lo bytes 8..15, big-endian.
@@ -14,8 +16,6 @@ struct Block {
 };
 
 __device__ __forceinline__ Block operator^(Block a, Block b) { return {a.hi ^ b.hi, a.lo ^ b.lo}; }
-
-__device__ __forceinline__ uint32_t bswap32(uint32_t x) { return __byte_perm(x, 0, 0x0123); }
 
 /// The block of 16 bytes read as four little-endian words (a uint4 load).
 __device__ __forceinline__ Block block_from_words(uint4 w) {

@@ -12,6 +12,9 @@
 
 namespace loka::cuda {
 
+/// The bytes of x in reverse order (a big-endian word read as a little-endian one).
+__device__ __forceinline__ uint32_t bswap32(uint32_t x) { return __byte_perm(x, 0, 0x0123); }
+
 __device__ __forceinline__ float load_float(const void* p, int dt, int64_t i) {
   switch (dt) {
     case kDtF32: return static_cast<const float*>(p)[i];

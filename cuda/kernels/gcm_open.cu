@@ -25,9 +25,9 @@ namespace {
 using gcm::Block;
 using gcm::ShoupTable;
 
-constexpr int kThreads = 256;
+constexpr int kSegmentThreads = 256;
 constexpr int kBlocksPerThread = 16;
-constexpr int64_t kSegmentBlocks = kThreads * kBlocksPerThread;  // 4096 blocks = 64 KiB
+constexpr int64_t kSegmentBlocks = kSegmentThreads * kBlocksPerThread;  // 4096 blocks = 64 KiB
 constexpr int64_t kTagBytes = 16;
 constexpr int kMaxSegments = 1024;  // 64 MiB chunks
 constexpr size_t kWorkspaceFixed = ops::kGcmWorkspaceFixed;  // the partial sums start here
@@ -39,7 +39,7 @@ struct Workspace {
   uint32_t te0[256];
   ShoupTable htab, gtab;
   Block h;
-  Block lane_pow[kThreads];      // H^(256 - t)
+  Block lane_pow[kSegmentThreads];      // H^(256 - t)
   Block seg_pow[kMaxSegments];   // H^(4096 e)
 };
 static_assert(sizeof(Workspace) <= kWorkspaceFixed);
@@ -48,17 +48,11 @@ struct Key {
   uint8_t b[32];
 };
 
-// The chunks of one call.
-struct Run {
-  const uint8_t* cipher;
-  uint8_t* plain;
+// The chunks of one call, with the workspace's parts.
+struct Run : ChunkRun {
   Workspace* ws;
   Block* partial;  // [chunk][segment]
-  int64_t chunk_bytes, last_bytes;
-  uint64_t first_chunk;
-  int chunks, segments;  // segments of a full chunk
-
-  __device__ int64_t length(int j) const { return j == chunks - 1 ? last_bytes : chunk_bytes; }
+  int segments;    // segments of a full chunk
 };
 
 __device__ __forceinline__ int64_t blocks_of(int64_t bytes) { return (bytes + 15) / 16; }
@@ -82,7 +76,7 @@ __device__ Block block_xor(Block v) {
   return r;
 }
 
-__global__ void __launch_bounds__(kThreads) gcm_setup_kernel(Key key, Workspace* ws, int segments) {
+__global__ void __launch_bounds__(kSegmentThreads) gcm_setup_kernel(Key key, Workspace* ws, int segments) {
   __shared__ uint32_t te0[256];
   __shared__ Block h_shared;
   const int t = threadIdx.x;
@@ -100,15 +94,15 @@ __global__ void __launch_bounds__(kThreads) gcm_setup_kernel(Key key, Workspace*
   }
   __syncthreads();
   const Block h = h_shared;
-  ws->lane_pow[t] = gcm::gf_pow(h, kThreads - t);
-  for (int e = t; e < segments; e += kThreads) {
+  ws->lane_pow[t] = gcm::gf_pow(h, kSegmentThreads - t);
+  for (int e = t; e < segments; e += kSegmentThreads) {
     ws->seg_pow[e] = e == 0 ? Block{uint64_t{1} << 63, 0} : gcm::gf_pow(h, uint64_t(kSegmentBlocks) * e);
   }
   __syncthreads();
   if (t == 0) gcm::shoup_build(ws->lane_pow[0], ws->gtab);  // G = H^256
 }
 
-__global__ void __launch_bounds__(kThreads) gcm_bulk_kernel(Run r) {
+__global__ void __launch_bounds__(kSegmentThreads) gcm_bulk_kernel(Run r) {
   const int j = blockIdx.y, seg = blockIdx.x, t = threadIdx.x;
   const int64_t len = r.length(j), m = blocks_of(len), nseg = segments_of(m);
   if (seg >= nseg) return;
@@ -123,14 +117,14 @@ __global__ void __launch_bounds__(kThreads) gcm_bulk_kernel(Run r) {
   }
   __syncthreads();
   const int64_t z = nseg * kSegmentBlocks - m;  // the zero blocks read before the chunk
-  const uint8_t* c = r.cipher + j * (r.chunk_bytes + kTagBytes);
-  uint8_t* p = r.plain + j * r.chunk_bytes;
+  const uint8_t* c = r.cipher_of(j);
+  uint8_t* p = r.plain_of(j);
   const uint64_t index = r.first_chunk + j;
   const uint32_t iv1 = static_cast<uint32_t>(index >> 32), iv2 = static_cast<uint32_t>(index);
   Block y{};
 #pragma unroll 1
   for (int i = 0; i < kBlocksPerThread; ++i) {
-    const int64_t k = seg * kSegmentBlocks + t + int64_t{kThreads} * i - z;
+    const int64_t k = seg * kSegmentBlocks + t + int64_t{kSegmentThreads} * i - z;
     Block x{};
     if (k >= 0) {
       uint32_t s0 = 0, s1 = iv1, s2 = iv2, s3 = static_cast<uint32_t>(k + 2);
@@ -138,9 +132,7 @@ __global__ void __launch_bounds__(kThreads) gcm_bulk_kernel(Run r) {
       if (16 * k + 16 <= len) {
         const uint4 w = *reinterpret_cast<const uint4*>(c + 16 * k);
         x = gcm::block_from_words(w);
-        *reinterpret_cast<uint4*>(p + 16 * k) =
-            make_uint4(w.x ^ gcm::bswap32(s0), w.y ^ gcm::bswap32(s1), w.z ^ gcm::bswap32(s2),
-                       w.w ^ gcm::bswap32(s3));
+        *reinterpret_cast<uint4*>(p + 16 * k) = xor_keystream(w, s0, s1, s2, s3);
       } else {  // the chunk's last, partial block: zero-padded for GHASH
         const Block ks{(uint64_t{s0} << 32) | s1, (uint64_t{s2} << 32) | s3};
         for (int64_t b = 0; b < len - 16 * k; ++b) {
@@ -191,7 +183,7 @@ __global__ void gcm_tag_kernel(Run r, ChunkAad aad, int32_t* status) {
   uint32_t s0 = 0, s1 = static_cast<uint32_t>(index >> 32), s2 = static_cast<uint32_t>(index), s3 = 1;
   gcm::aes256_encrypt(ws.te0, ws.rk, s0, s1, s2, s3);  // E_K(J0)
   s = s ^ Block{(uint64_t{s0} << 32) | s1, (uint64_t{s2} << 32) | s3};
-  const uint8_t* stored = r.cipher + j * (r.chunk_bytes + kTagBytes) + len;
+  const uint8_t* stored = r.cipher_of(j) + len;
   uint32_t diff = 0;
   for (int b = 0; b < 16; ++b) diff |= stored[b] ^ gcm::block_byte(s, b);
   status[j] = diff == 0 ? 1 : 0;
@@ -210,27 +202,19 @@ bool supports_gcm_open(const OpNode& n) {
 
 void run_gcm_open(const OpNode& n, DeviceContext& ctx) {
   const auto& p = std::get<ChunkOpenParams>(n.params);
-  const int64_t bytes = n.dst[0].dim(0);
-  const int chunks = static_cast<int>(n.dst[1].dim(0));
   auto* ws_bytes = static_cast<uint8_t*>(n.dst[2].data());
-  Run r{.cipher = static_cast<const uint8_t*>(n.src[0].data()),
-        .plain = static_cast<uint8_t*>(n.dst[0].data()),
-        .ws = reinterpret_cast<Workspace*>(ws_bytes),
-        .partial = reinterpret_cast<Block*>(ws_bytes + kWorkspaceFixed),
-        .chunk_bytes = p.chunk_bytes,
-        .last_bytes = bytes - int64_t{chunks - 1} * p.chunk_bytes,
-        .first_chunk = p.first_chunk,
-        .chunks = chunks,
-        .segments = static_cast<int>(p.chunk_bytes / ChunkOpenParams::kSegment)};
+  const Run r{ChunkRun::of(n, kTagBytes), reinterpret_cast<Workspace*>(ws_bytes),
+              reinterpret_cast<Block*>(ws_bytes + kWorkspaceFixed),
+              static_cast<int>(p.chunk_bytes / ChunkOpenParams::kSegment)};
+  const int chunks = r.chunks;
   Key key;
   std::memcpy(key.b, p.key.data(), sizeof key.b);
   const ChunkAad aad = ChunkAad::of(p);
   const cudaStream_t s = ctx.stream();
-  gcm_setup_kernel<<<1, kThreads, 0, s>>>(key, r.ws, r.segments);
-  volatile uint8_t* wipe = key.b;
-  for (size_t i = 0; i < sizeof key.b; ++i) wipe[i] = 0;
+  gcm_setup_kernel<<<1, kSegmentThreads, 0, s>>>(key, r.ws, r.segments);
+  wipe_secret(key);
   LOKA_CUDA_LAUNCHED();
-  gcm_bulk_kernel<<<dim3(r.segments, chunks), kThreads, 0, s>>>(r);
+  gcm_bulk_kernel<<<dim3(r.segments, chunks), kSegmentThreads, 0, s>>>(r);
   LOKA_CUDA_LAUNCHED();
   gcm_tag_kernel<<<chunks, 128, 0, s>>>(r, aad, n.dst[1].data_as<int32_t>());
   LOKA_CUDA_LAUNCHED();

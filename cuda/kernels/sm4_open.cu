@@ -20,9 +20,9 @@
 namespace loka::cuda {
 namespace {
 
-constexpr int kThreads = 256;
+constexpr int kSegmentThreads = 256;
 constexpr int kBlocksPerThread = 16;
-constexpr int64_t kSegmentBlocks = kThreads * kBlocksPerThread;  // 4096 blocks = 64 KiB
+constexpr int64_t kSegmentBlocks = kSegmentThreads * kBlocksPerThread;  // 4096 blocks = 64 KiB
 constexpr int64_t kTagBytes = 32;
 constexpr int kTagThreads = 32;  // one warp per block, so that the chunks spread over the SMs
 
@@ -149,7 +149,7 @@ __global__ void __launch_bounds__(kTagThreads) sm3_tag_kernel(ChunkRun r, MacKey
   status[j] = diff == 0 ? 1 : 0;
 }
 
-__global__ void __launch_bounds__(kThreads) sm4_ctr_kernel(ChunkRun r, Sm4Key key) {
+__global__ void __launch_bounds__(kSegmentThreads) sm4_ctr_kernel(ChunkRun r, Sm4Key key) {
   const int j = blockIdx.y, seg = blockIdx.x, t = threadIdx.x;
   const int64_t len = r.length(j);
   if (int64_t{seg} * ChunkOpenParams::kSegment >= len) return;
@@ -164,14 +164,13 @@ __global__ void __launch_bounds__(kThreads) sm4_ctr_kernel(ChunkRun r, Sm4Key ke
   const uint32_t ctr0 = static_cast<uint32_t>(index >> 32), ctr1 = static_cast<uint32_t>(index);
 #pragma unroll 1
   for (int i = 0; i < kBlocksPerThread; ++i) {
-    const int64_t k = seg * kSegmentBlocks + t + int64_t{kThreads} * i;
+    const int64_t k = seg * kSegmentBlocks + t + int64_t{kSegmentThreads} * i;
     if (16 * k >= len) break;
     uint32_t x0 = ctr0, x1 = ctr1, x2 = static_cast<uint32_t>(k >> 32), x3 = static_cast<uint32_t>(k);
     sm::sm4_encrypt(t0, rk, x0, x1, x2, x3);
     if (16 * k + 16 <= len) {
       const uint4 w = *reinterpret_cast<const uint4*>(c + 16 * k);
-      *reinterpret_cast<uint4*>(p + 16 * k) = make_uint4(w.x ^ sm::bswap32(x0), w.y ^ sm::bswap32(x1),
-                                                         w.z ^ sm::bswap32(x2), w.w ^ sm::bswap32(x3));
+      *reinterpret_cast<uint4*>(p + 16 * k) = xor_keystream(w, x0, x1, x2, x3);
     } else {  // the chunk's last, partial block
       const uint32_t ks[4] = {x0, x1, x2, x3};
       for (int64_t b = 0; b < len - 16 * k; ++b) {
@@ -181,12 +180,6 @@ __global__ void __launch_bounds__(kThreads) sm4_ctr_kernel(ChunkRun r, Sm4Key ke
   }
   __syncthreads();
   if (t < 32) rk[t] = 0;  // the round keys leave no copy behind
-}
-
-template <typename T>
-void wipe(T& v) {
-  volatile uint8_t* b = reinterpret_cast<volatile uint8_t*>(&v);
-  for (size_t i = 0; i < sizeof v; ++i) b[i] = 0;
 }
 
 }  // namespace
@@ -200,15 +193,8 @@ bool supports_sm4_open(const OpNode& n) {
 
 void run_sm4_open(const OpNode& n, DeviceContext& ctx) {
   const auto& p = std::get<ChunkOpenParams>(n.params);
-  const int64_t bytes = n.dst[0].dim(0);
-  const int chunks = static_cast<int>(n.dst[1].dim(0));
-  const ChunkRun r{.cipher = static_cast<const uint8_t*>(n.src[0].data()),
-                   .plain = static_cast<uint8_t*>(n.dst[0].data()),
-                   .chunk_bytes = p.chunk_bytes,
-                   .last_bytes = bytes - int64_t{chunks - 1} * p.chunk_bytes,
-                   .tag_bytes = kTagBytes,
-                   .first_chunk = p.first_chunk,
-                   .chunks = chunks};
+  const ChunkRun r = ChunkRun::of(n, kTagBytes);
+  const int chunks = r.chunks;
   Sm4Key enc;
   MacKey mac;
   std::memcpy(enc.b, p.key.data(), sizeof enc.b);
@@ -216,11 +202,11 @@ void run_sm4_open(const OpNode& n, DeviceContext& ctx) {
   const cudaStream_t s = ctx.stream();
   sm3_tag_kernel<<<(chunks + kTagThreads - 1) / kTagThreads, kTagThreads, 0, s>>>(r, mac, ChunkAad::of(p),
                                                                                  n.dst[1].data_as<int32_t>());
-  wipe(mac);
+  wipe_secret(mac);
   LOKA_CUDA_LAUNCHED();
   const auto segments = static_cast<unsigned>(p.chunk_bytes / ChunkOpenParams::kSegment);
-  sm4_ctr_kernel<<<dim3(segments, static_cast<unsigned>(chunks)), kThreads, 0, s>>>(r, enc);
-  wipe(enc);
+  sm4_ctr_kernel<<<dim3(segments, static_cast<unsigned>(chunks)), kSegmentThreads, 0, s>>>(r, enc);
+  wipe_secret(enc);
   LOKA_CUDA_LAUNCHED();
 }
 

@@ -9,7 +9,6 @@
 namespace loka::cuda::sm {
 
 __device__ __forceinline__ uint32_t rotl(uint32_t x, int n) { return __funnelshift_l(x, x, n); }
-__device__ __forceinline__ uint32_t bswap32(uint32_t x) { return __byte_perm(x, 0, 0x0123); }
 
 // ---- SM4 ---------------------------------------------------------------------------------
 

@@ -22,16 +22,6 @@ ChunkCipher cipher_of(seal::Suite s) {
   return s == seal::Suite::kAes256Gcm ? ChunkCipher::kAes256Gcm : ChunkCipher::kSm4CtrHmacSm3;
 }
 
-// The parameters of opening h's chunks from `first` on, without the key.
-ChunkOpenParams open_params(const seal::Header& h, uint64_t first) {
-  ChunkOpenParams p;
-  p.cipher = cipher_of(h.suite);
-  p.chunk_bytes = static_cast<int64_t>(h.chunk_size());
-  p.first_chunk = first;
-  p.aad.assign(h.raw.begin(), h.raw.end());
-  return p;
-}
-
 // The op's scratch for `chunks` chunks (undefined where it takes none).
 Tensor workspace_for(Backend& be, ChunkCipher c, int64_t chunks, int64_t chunk_bytes) {
   const int64_t n = ops::open_chunks_workspace_bytes(c, chunks, chunk_bytes);
@@ -40,9 +30,25 @@ Tensor workspace_for(Backend& be, ChunkCipher c, int64_t chunks, int64_t chunk_b
 
 }  // namespace
 
+ChunkOpenParams sealed_chunk_params(const seal::Header& h, uint64_t first, std::span<const uint8_t> enc,
+                                    std::span<const uint8_t> mac) {
+  ChunkOpenParams p;
+  p.cipher = cipher_of(h.suite);
+  p.chunk_bytes = static_cast<int64_t>(h.chunk_size());
+  p.first_chunk = first;
+  p.aad.assign(h.raw.begin(), h.raw.end());
+  // AES: the 32-byte key; SM4: the cipher key, then the HMAC key.
+  if (p.cipher == ChunkCipher::kAes256Gcm) mac = {};
+  LOKA_CHECK(enc.size() + mac.size() <= p.key.size(), ErrorCode::kInternal,
+             "sealed chunk keys of " + std::to_string(enc.size()) + " + " + std::to_string(mac.size()) + " bytes");
+  std::copy(enc.begin(), enc.end(), p.key.begin());
+  std::copy(mac.begin(), mac.end(), p.key.begin() + static_cast<std::ptrdiff_t>(enc.size()));
+  return p;
+}
+
 bool DeviceChunkOpener::available(Backend& be, const seal::Header& h) {
   if (h.chunk_count == 0) return false;
-  const ChunkOpenParams p = open_params(h, 0);
+  const ChunkOpenParams p = sealed_chunk_params(h, 0, {}, {});
   // A probe of one short chunk, never run.
   const ops::OpenChunks g{.ciphertext = be.alloc(DType::kU8, {1 + ops::chunk_tag_bytes(p.cipher)}),
                           .plaintext = be.alloc(DType::kU8, {1}),
@@ -89,14 +95,7 @@ void DeviceChunkOpener::open_window(uint64_t first) {
                     .plaintext = byte_range(plain_, 0, plain),
                     .status = status_.slice(0, static_cast<int64_t>(first), static_cast<int64_t>(end)),
                     .workspace = workspace > 0 ? byte_range(workspace_, 0, static_cast<uint64_t>(workspace)) : Tensor(),
-                    .params = open_params(h, first)};
-  // AES: the 32-byte key; SM4: the cipher key, then the HMAC key.
-  const auto enc = u_.cipher_key();
-  std::memcpy(g.params.key.data(), enc.data(), enc.size());
-  if (cipher_ == ChunkCipher::kSm4CtrHmacSm3) {
-    const auto mac = u_.mac_key();
-    std::memcpy(g.params.key.data() + enc.size(), mac.data(), mac.size());
-  }
+                    .params = sealed_chunk_params(h, first, u_.cipher_key(), u_.mac_key())};
   try {
     ops::open_chunks(be_, g);
   } catch (...) {

@@ -6,11 +6,18 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 
 #include "backend/backend.h"
 #include "seal/sealed_file.h"
 
 namespace loka {
+
+/// The open_chunks parameters for h's chunks from `first` on, holding the file's keys in the
+/// op's layout (AES-256-GCM: `enc`; SM4: `enc`, then the HMAC key `mac`). The keys are
+/// secret: wipe the result's copy after use.
+ChunkOpenParams sealed_chunk_params(const seal::Header& h, uint64_t first, std::span<const uint8_t> enc,
+                                    std::span<const uint8_t> mac);
 
 class DeviceChunkOpener {
  public:
