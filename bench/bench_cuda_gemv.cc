@@ -54,6 +54,7 @@ struct Shape {
 
 int main(int argc, char** argv) {
   const std::string device = argc > 1 ? argv[1] : "cuda:0";
+  const std::string only = argc > 2 ? argv[2] : "";  // one matrix by name, or all
   try {
     auto be = loka::create_backend(loka::parse_device(device));
     const double copy = loka::bench::copy_tbs(*be);
@@ -73,6 +74,7 @@ int main(int argc, char** argv) {
     const Tensor k_table = be->alloc(DType::kF32, {capacity, kv_heads, head_dim});
     const Tensor v_table = be->alloc(DType::kF32, {capacity, kv_heads, head_dim});
     for (const Shape& s : shapes) {
+      if (!only.empty() && only != s.name) continue;
       // Enough copies of the weight to pass through more than the L2 cache (50 MB on an H100)
       // between two uses of one, as the step's 32 layers do.
       const double bytes = double(s.n) * double(s.k) * 2.0;

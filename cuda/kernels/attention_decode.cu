@@ -168,18 +168,27 @@ __global__ void __launch_bounds__(32 * kWarps) attention_decode_kernel(const Arg
   if (!last_block) return;
   __threadfence();
   for (int g = warp; g < G; g += kWarps) {
+    // One pass over the splits' (max, sum) pairs: each lane keeps its splits' running max and
+    // rescaled sum, the warp combines them, and the maxima wait in shared memory to become
+    // the splits' weights.
     const float* part = a.partial + (kvh * G + g) * a.splits * (D + 2);
-    float mm = -INFINITY;
-    for (int sp = lane; sp < a.splits; sp += 32) mm = fmaxf(mm, __ldcg(part + sp * (D + 2) + D));
-    mm = warp_max(mm);
-    float ll = 0.0f;
+    float lane_max = -INFINITY, lane_sum = 0.0f;
     for (int sp = lane; sp < a.splits; sp += 32) {
-      const float ms = __ldcg(part + sp * (D + 2) + D);
-      const float w = ms == -INFINITY ? 0.0f : expf(ms - mm);
-      scale_of[g][sp] = w;
-      ll += w * __ldcg(part + sp * (D + 2) + D + 1);
+      const float ms = __ldcg(part + sp * (D + 2) + D), ls = __ldcg(part + sp * (D + 2) + D + 1);
+      scale_of[g][sp] = ms;
+      if (ms > lane_max) {
+        lane_sum = lane_sum * expf(lane_max - ms) + ls;
+        lane_max = ms;
+      } else if (ms != -INFINITY) {
+        lane_sum += ls * expf(ms - lane_max);
+      }
     }
-    ll = warp_sum(ll);
+    const float mm = warp_max(lane_max);
+    const float ll = warp_sum(lane_max == -INFINITY ? 0.0f : lane_sum * expf(lane_max - mm));
+    for (int sp = lane; sp < a.splits; sp += 32) {
+      const float ms = scale_of[g][sp];
+      scale_of[g][sp] = ms == -INFINITY ? 0.0f : expf(ms - mm);
+    }
     if (lane == 0) total_of[g] = ll;
   }
   __syncthreads();

@@ -51,7 +51,9 @@ __device__ __forceinline__ void block_rows(const FusedGemvArgs& a, int64_t b, in
   } else if constexpr (E == MatVecEpilogue::kRopeKv) {
     const int64_t d = a.head_dim, per_head = d / 4, rotated = (a.q_heads + a.kv_heads) * per_head;
     if (b < rotated) {
-      const int64_t base = (b / per_head) * d, j = b % per_head;
+      // 32-bit division (a block index and a quarter head): no call to the 64-bit routine
+      const int block = static_cast<int>(b), quarter = static_cast<int>(per_head);
+      const int64_t base = int64_t{block / quarter} * d, j = block % quarter;
       if (a.neox) {
         rows[0] = base + 2 * j, rows[1] = base + 2 * j + 1;
         rows[2] = base + d / 2 + 2 * j, rows[3] = base + d / 2 + 2 * j + 1;
@@ -64,6 +66,16 @@ __device__ __forceinline__ void block_rows(const FusedGemvArgs& a, int64_t b, in
   } else {
     for (int c = 0; c < kCols; ++c) rows[c] = kCols * b + c;
   }
+}
+
+/// a[i] for an index known only at run time, by selects rather than by address (an indexed
+/// array would be placed in local memory, a stack store per thread of every block).
+template <typename T, int N>
+__device__ __forceinline__ T pick(const T (&a)[N], int i) {
+  T r = a[0];
+#pragma unroll
+  for (int k = 1; k < N; ++k) r = i == k ? a[k] : r;
+  return r;
 }
 
 // Where row `row` of y goes in kRopeKv, at cache row pos.
@@ -82,15 +94,16 @@ __device__ __forceinline__ void store_qkv(const FusedGemvArgs& a, int64_t pos, i
 // of block b's epilogue on its rows' results y; `old` is out[rows[part]] for kAccumulate (read
 // before the products, so its latency hides behind them).
 template <MatVecEpilogue E>
-__device__ __forceinline__ void epilogue(const FusedGemvArgs& a, int64_t b, int part, const int64_t* rows,
-                                         const float* y, float old) {
+__device__ __forceinline__ void epilogue(const FusedGemvArgs& a, int64_t b, int part, const int64_t (&rows)[kCols],
+                                         const float (&y)[kCols + 1], float old) {
   if constexpr (E == MatVecEpilogue::kStore || E == MatVecEpilogue::kAccumulate) {
-    const int64_t row = rows[part];
-    if (row < a.n) store_float(a.out, a.odt, row, old + y[part]);
+    const int64_t row = pick(rows, part);
+    if (row < a.n) store_float(a.out, a.odt, row, old + pick(y, part));
   } else if constexpr (E == MatVecEpilogue::kSwiGLU) {
-    if (part >= 2 || rows[part] >= a.n / 2) return;
-    const float g = y[part];
-    store_float(a.out, a.odt, rows[part], g / (1.0f + expf(-g)) * y[2 + part]);
+    const int64_t row = pick(rows, part);
+    if (part >= 2 || row >= a.n / 2) return;
+    const float g = pick(y, part);
+    store_float(a.out, a.odt, row, g / (1.0f + expf(-g)) * pick(y, 2 + part));
   } else {
     const int64_t pos = a.positions[0];
     const bool writes_cache = rows[0] >= a.q_heads * a.head_dim;
@@ -104,19 +117,19 @@ __device__ __forceinline__ void epilogue(const FusedGemvArgs& a, int64_t b, int 
     }
     const int64_t d = a.head_dim, rotated = (a.q_heads + a.kv_heads) * (d / 4);
     if (b >= rotated) {  // v: as it is
-      store_qkv(a, pos, rows[part], y[part]);
+      store_qkv(a, pos, pick(rows, part), pick(y, part));
       return;
     }
     // Pair t = part (0, 1) uses frequency 2j + t; neox pairs rows (t, t + 2), interleaved
     // (2t, 2t + 1).
     if (part >= 2) return;
-    const int64_t j = b % (d / 4);
+    const int j = static_cast<int>(b) % static_cast<int>(d / 4);
     const int i0 = a.neox ? part : 2 * part, i1 = a.neox ? part + 2 : 2 * part + 1;
     float cs, sn;
     rope_cos_sin(static_cast<double>(pos), a.inv_freq[2 * j + part], a.rope_scale, &cs, &sn);
-    const float x0 = y[i0], x1 = y[i1];
-    store_qkv(a, pos, rows[i0], x0 * cs - x1 * sn);
-    store_qkv(a, pos, rows[i1], x1 * cs + x0 * sn);
+    const float x0 = pick(y, i0), x1 = pick(y, i1);
+    store_qkv(a, pos, pick(rows, i0), x0 * cs - x1 * sn);
+    store_qkv(a, pos, pick(rows, i1), x1 * cs + x0 * sn);
   }
 }
 
@@ -132,8 +145,8 @@ __global__ void __launch_bounds__(kThreadsPerBlock) fused_gemv_kernel(const Fuse
   }
   float acc[kCols] = {}, squares = 0.0f;
   float old = 0.0f;  // this thread's part of out, for kAccumulate
-  if (E == MatVecEpilogue::kAccumulate && threadIdx.x < kCols && rows[threadIdx.x] < a.n) {
-    old = load_float(a.out, a.odt, rows[threadIdx.x]);
+  if (E == MatVecEpilogue::kAccumulate && threadIdx.x < kCols && pick(rows, threadIdx.x) < a.n) {
+    old = load_float(a.out, a.odt, pick(rows, threadIdx.x));
   }
   const int64_t vecs = a.k / kE;
 #pragma unroll 2
