@@ -1,5 +1,7 @@
 // Embedding lookup: rows of table[V, D] gathered by i32 ids and converted to the output dtype.
 // A bad id zeroes its row and is reported through the context's error record.
+#include <algorithm>
+
 #include "common.cuh"
 #include "cuda_check.h"
 #include "device_context.h"
@@ -8,19 +10,33 @@
 namespace loka::cuda {
 namespace {
 
-__global__ void embedding_kernel(const void* table, int tdt, int64_t vocab, int64_t d,
-                                 const int32_t* ids, void* out, int odt,
-                                 DeviceErrorRecord* err) {
+constexpr int kPerThread = 4;  // elements a thread loads before it stores any
+
+// Block (x, y) copies elements [y * kThreads * kPerThread, ...) of row x: all of a thread's
+// loads are in flight together (the stores could alias the table, so a load-store loop would
+// wait out one memory latency per element).
+__global__ void __launch_bounds__(kThreads) embedding_kernel(const void* table, int tdt, int64_t vocab, int64_t d,
+                                                             const int32_t* ids, void* out, int odt,
+                                                             DeviceErrorRecord* err) {
   const int64_t t = blockIdx.x;
   const int32_t id = ids[t];
   const bool ok = id >= 0 && id < vocab;
-  if (!ok && threadIdx.x == 0 && atomicCAS(&err->code, 0, kDeviceErrorEmbeddingId) == 0) {
+  if (!ok && blockIdx.y == 0 && threadIdx.x == 0 && atomicCAS(&err->code, 0, kDeviceErrorEmbeddingId) == 0) {
     err->value = id;
     err->index = t;
     err->limit = vocab;
   }
-  for (int64_t i = threadIdx.x; i < d; i += blockDim.x) {
-    store_float(out, odt, t * d + i, ok ? load_float(table, tdt, id * d + i) : 0.0f);
+  const int64_t first = int64_t{blockIdx.y} * kThreads * kPerThread + threadIdx.x;
+  float v[kPerThread];
+#pragma unroll
+  for (int j = 0; j < kPerThread; ++j) {
+    const int64_t i = first + int64_t{j} * kThreads;
+    v[j] = ok && i < d ? load_float(table, tdt, id * d + i) : 0.0f;
+  }
+#pragma unroll
+  for (int j = 0; j < kPerThread; ++j) {
+    const int64_t i = first + int64_t{j} * kThreads;
+    if (i < d) store_float(out, odt, t * d + i, v[j]);
   }
 }
 
@@ -39,7 +55,10 @@ void run_embedding(const OpNode& n, DeviceContext& ctx) {
   const int64_t count = ids.numel();
   if (count == 0) return;
   LOKA_CHECK(count <= 0x7fffffff, ErrorCode::kUnsupported, "embedding: too many ids");
-  embedding_kernel<<<static_cast<unsigned>(count), 256, 0, ctx.stream()>>>(
+  const int64_t parts = (table.dim(1) + kThreads * kPerThread - 1) / (kThreads * kPerThread);
+  LOKA_CHECK(parts <= 65535, ErrorCode::kUnsupported, "embedding: rows too long");
+  const dim3 grid(static_cast<unsigned>(count), static_cast<unsigned>(std::max<int64_t>(parts, 1)));
+  embedding_kernel<<<grid, kThreads, 0, ctx.stream()>>>(
       table.data(), dt_code(table.dtype()), table.dim(0), table.dim(1),
       ids.data_as<const int32_t>(), out.data(), dt_code(out.dtype()), ctx.error_record());
   LOKA_CUDA_LAUNCHED();

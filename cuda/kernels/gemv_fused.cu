@@ -91,11 +91,11 @@ __device__ __forceinline__ void store_qkv(const FusedGemvArgs& a, int64_t pos, i
 }
 
 // Part `part` (0 .. kCols - 1, one thread each, so the loads and stores of the parts overlap)
-// of block b's epilogue on its rows' results y; `old` is out[rows[part]] for kAccumulate (read
-// before the products, so its latency hides behind them).
+// of block b's epilogue on its rows' results y; `old` is out[rows[part]] for kAccumulate and
+// `pos` the cache row for kRopeKv (both read before the products).
 template <MatVecEpilogue E>
 __device__ __forceinline__ void epilogue(const FusedGemvArgs& a, int64_t b, int part, const int64_t (&rows)[kCols],
-                                         const float (&y)[kCols + 1], float old) {
+                                         const float (&y)[kCols + 1], float old, int64_t pos) {
   if constexpr (E == MatVecEpilogue::kStore || E == MatVecEpilogue::kAccumulate) {
     const int64_t row = pick(rows, part);
     if (row < a.n) store_float(a.out, a.odt, row, old + pick(y, part));
@@ -105,7 +105,6 @@ __device__ __forceinline__ void epilogue(const FusedGemvArgs& a, int64_t b, int 
     const float g = pick(y, part);
     store_float(a.out, a.odt, row, g / (1.0f + expf(-g)) * pick(y, 2 + part));
   } else {
-    const int64_t pos = a.positions[0];
     const bool writes_cache = rows[0] >= a.q_heads * a.head_dim;
     if (writes_cache && (pos < 0 || pos >= a.capacity)) {
       if (part == 0 && atomicCAS(&a.err->code, 0, kDeviceErrorCachePosition) == 0) {
@@ -144,7 +143,11 @@ __global__ void __launch_bounds__(kThreadsPerBlock) fused_gemv_kernel(const Fuse
     w[c] = reinterpret_cast<const uint4*>(static_cast<const W*>(a.w) + min(rows[c], a.n - 1) * a.k);
   }
   float acc[kCols] = {}, squares = 0.0f;
-  float old = 0.0f;  // this thread's part of out, for kAccumulate
+  // Read before the products, so that their latency hides behind them: this thread's part of
+  // out for kAccumulate, the position for kRopeKv.
+  float old = 0.0f;
+  int64_t pos = 0;
+  if (E == MatVecEpilogue::kRopeKv && threadIdx.x < kCols) pos = a.positions[0];
   if (E == MatVecEpilogue::kAccumulate && threadIdx.x < kCols && pick(rows, threadIdx.x) < a.n) {
     old = load_float(a.out, a.odt, pick(rows, threadIdx.x));
   }
@@ -208,7 +211,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock) fused_gemv_kernel(const Fuse
     y[c] *= scale;
     if (a.bias != nullptr && rows[c] < a.n) y[c] += a.bias[rows[c]];
   }
-  epilogue<E>(a, blockIdx.x, threadIdx.x, rows, y, old);
+  epilogue<E>(a, blockIdx.x, threadIdx.x, rows, y, old, pos);
 }
 
 bool supports_fused_matvec(const OpNode& n) {

@@ -6,6 +6,7 @@
 // and top-p, min-p, temperature, softmax and the draw run with one candidate per thread,
 // in double where the host uses double and with the host's float roundings (no FMA
 // contraction). Sums run in a tree rather than in sequence, the one difference from the host.
+#include <algorithm>
 #include <cstdint>
 
 #include "cuda_check.h"
@@ -185,9 +186,11 @@ __device__ void select_top_k(const float* scratch, int64_t V, int k, Shared& sh)
   sort_candidates(k, sh);
 }
 
-/// The first index of the largest canonical(row[i]) (ties to the smallest id), to *out. The
-/// row is read 16 bytes at a time where it is aligned, each thread in ascending index order.
-__device__ void block_argmax(const float* row, int64_t V, int32_t* out) {
+/// The best candidate of row[begin, end) as (order key, ~index) packed into 64 bits, so that
+/// the larger of two packed values is the larger canonical logit, then the smaller index (0:
+/// none). Every thread gets it. The row is read 16 bytes at a time where it is aligned, each
+/// thread in ascending index order.
+__device__ unsigned long long block_best(const float* row, int64_t begin, int64_t end) {
   const int t = threadIdx.x;
   uint32_t best = 0;
   int32_t at = INT32_MAX;
@@ -198,17 +201,17 @@ __device__ void block_argmax(const float* row, int64_t V, int32_t* out) {
       at = static_cast<int32_t>(i);
     }
   };
-  const int64_t vec = reinterpret_cast<uintptr_t>(row) % 16 == 0 ? V / 4 : 0;
+  const bool aligned = reinterpret_cast<uintptr_t>(row) % 16 == 0 && begin % 4 == 0;
+  const int64_t vec_end = aligned ? begin + (end - begin) / 4 * 4 : begin;
 #pragma unroll 4
-  for (int64_t q = t; q < vec; q += kThreads) {
+  for (int64_t q = begin / 4 + t; q < vec_end / 4; q += kThreads) {
     const float4 v = __ldg(reinterpret_cast<const float4*>(row) + q);
     consider(v.x, 4 * q);
     consider(v.y, 4 * q + 1);
     consider(v.z, 4 * q + 2);
     consider(v.w, 4 * q + 3);
   }
-  for (int64_t i = 4 * vec + t; i < V; i += kThreads) consider(row[i], i);
-  // Pack (key, -index) so that one max picks the largest key, then the smallest index.
+  for (int64_t i = vec_end + t; i < end; i += kThreads) consider(row[i], i);
   unsigned long long packed =
       at == INT32_MAX ? 0ull : (static_cast<unsigned long long>(best) << 32) | (0xffffffffu - static_cast<uint32_t>(at));
   for (int o = 16; o > 0; o >>= 1) packed = max(packed, __shfl_xor_sync(0xffffffffu, packed, o));
@@ -217,7 +220,47 @@ __device__ void block_argmax(const float* row, int64_t V, int32_t* out) {
   __syncthreads();
   packed = warp_best[t & 31];
   for (int o = 16; o > 0; o >>= 1) packed = max(packed, __shfl_xor_sync(0xffffffffu, packed, o));
-  if (t == 0) *out = static_cast<int32_t>(0xffffffffu - static_cast<uint32_t>(packed & 0xffffffffull));
+  return packed;
+}
+
+__device__ __forceinline__ int32_t best_index(unsigned long long packed) {
+  return static_cast<int32_t>(0xffffffffu - static_cast<uint32_t>(packed & 0xffffffffull));
+}
+
+/// The first index of the largest canonical(row[i]) (ties to the smallest id), to *out.
+__device__ void block_argmax(const float* row, int64_t V, int32_t* out) {
+  const unsigned long long packed = block_best(row, 0, V);
+  if (threadIdx.x == 0) *out = best_index(packed);
+}
+
+/// Greedy without penalties over many blocks: each block takes a slice of the row and leaves
+/// its best in partial[block]; the last block to finish (counter) picks the best of those.
+/// The same answer as block_argmax (the packed maximum is order-independent).
+__global__ void __launch_bounds__(kThreads)
+    greedy_kernel(const float* logits, int64_t V, int64_t per_block, unsigned long long* partial,
+                  unsigned int* counter, int32_t* out) {
+  const int64_t begin = int64_t{blockIdx.x} * per_block;
+  const unsigned long long mine = block_best(logits, begin, min(V, begin + per_block));
+  __shared__ bool last_block;
+  if (threadIdx.x == 0) {
+    partial[blockIdx.x] = mine;
+    __threadfence();
+    last_block = atomicAdd(counter, 1u) == gridDim.x - 1;
+    if (last_block) *counter = 0;  // ready for the next launch
+  }
+  __syncthreads();
+  if (!last_block) return;
+  __threadfence();
+  unsigned long long best = 0;
+  for (unsigned b = threadIdx.x; b < gridDim.x; b += kThreads) best = max(best, __ldcg(partial + b));
+  for (int o = 16; o > 0; o >>= 1) best = max(best, __shfl_xor_sync(0xffffffffu, best, o));
+  __shared__ unsigned long long warp_best[32];
+  if ((threadIdx.x & 31) == 0) warp_best[threadIdx.x >> 5] = best;
+  __syncthreads();
+  if (threadIdx.x >= 32) return;
+  best = warp_best[threadIdx.x];
+  for (int o = 16; o > 0; o >>= 1) best = max(best, __shfl_xor_sync(0xffffffffu, best, o));
+  if (threadIdx.x == 0) *out = best_index(best);
 }
 
 __global__ void __launch_bounds__(kThreads)
@@ -290,7 +333,29 @@ bool supports_sample(const OpNode& n) {
          scratch.is_contiguous();
 }
 
+// Greedy without penalties: the row split over blocks of at least kGreedySlice logits, the
+// blocks' bests kept in the op's scratch row.
+constexpr int64_t kGreedySlice = 4 * kThreads;
+
+bool launch_greedy(const OpNode& n, DeviceContext& ctx) {
+  const SampleParams& p = std::get<SampleParams>(n.params);
+  const bool penalised = p.repeat_penalty != 1.0f || p.presence_penalty != 0.0f || p.frequency_penalty != 0.0f;
+  const Tensor &logits = n.src[0], &scratch = n.dst[1];
+  const int64_t V = logits.numel();
+  const int64_t blocks = std::min<int64_t>((V + kGreedySlice - 1) / kGreedySlice, ctx.sm_count());
+  if (p.temperature > 0.0f || penalised || blocks < 2 || reinterpret_cast<uintptr_t>(scratch.data()) % 8 != 0) {
+    return false;
+  }
+  const int64_t per_block = (V + blocks - 1) / blocks + 3 & ~int64_t{3};  // 16-byte slices
+  greedy_kernel<<<static_cast<unsigned>(blocks), kThreads, 0, ctx.stream()>>>(
+      logits.data_as<const float>(), V, per_block, static_cast<unsigned long long*>(scratch.data()),
+      ctx.block_counters(), n.dst[0].data_as<int32_t>());
+  LOKA_CUDA_LAUNCHED();
+  return true;
+}
+
 void run_sample(const OpNode& n, DeviceContext& ctx) {
+  if (launch_greedy(n, ctx)) return;
   const Tensor &logits = n.src[0], &table = n.src[1];
   sample_kernel<<<1, kThreads, 0, ctx.stream()>>>(
       logits.data_as<const float>(), logits.numel(), table.data_as<const int32_t>(),

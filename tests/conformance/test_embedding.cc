@@ -23,7 +23,7 @@ bool exact_conversion(DType table, DType out) { return table == out || out == DT
 }  // namespace
 
 TEST_CASE("conformance: embedding", "[conformance][embedding]") {
-  const std::vector<std::pair<int64_t, int64_t>> tables = {{50, 1}, {50, 7}, {33, 129}, {5, 4096}};
+  const std::vector<std::pair<int64_t, int64_t>> tables = {{50, 1}, {50, 7}, {33, 129}, {7, 1500}, {5, 4096}};
   const std::vector<Shape> id_shapes = {{1}, {3}, {17}, {2, 3}, {}};
   constexpr DType kTypes[] = {DType::kF32, DType::kF16, DType::kBF16};
   for (auto& be : conformance_backends()) {
