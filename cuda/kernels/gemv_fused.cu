@@ -5,6 +5,7 @@
 // combines: adjacent rows for a plain store or the residual add; rows i, i+1 of the gate and
 // the same of the up half for SwiGLU; the two halves of two rotation pairs of a head for RoPE.
 #include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include "common.cuh"
@@ -19,7 +20,7 @@ namespace loka::cuda {
 namespace {
 
 constexpr int kThreadsPerBlock = 128;
-constexpr int kCols = 4;  // weight rows per block
+constexpr int kCols = 4;  // weight rows per quad: the unit an epilogue combines
 
 struct FusedGemvArgs {
   int64_t n, k;
@@ -36,6 +37,7 @@ struct FusedGemvArgs {
   void* v_table;
   int tdt;
   int64_t capacity, q_heads, kv_heads, head_dim;
+  int64_t quads;  // quads of rows in all (a block's last quad may pass it)
   bool neox;
   float rope_scale;
   DeviceErrorRecord* err;
@@ -91,11 +93,11 @@ __device__ __forceinline__ void store_qkv(const FusedGemvArgs& a, int64_t pos, i
 }
 
 // Part `part` (0 .. kCols - 1, one thread each, so the loads and stores of the parts overlap)
-// of block b's epilogue on its rows' results y; `old` is out[rows[part]] for kAccumulate and
-// `pos` the cache row for kRopeKv (both read before the products).
+// of block b's epilogue on its rows' results y; `old` is out[rows[part]] for kAccumulate (read
+// before the products, so its latency hides behind them).
 template <MatVecEpilogue E>
 __device__ __forceinline__ void epilogue(const FusedGemvArgs& a, int64_t b, int part, const int64_t (&rows)[kCols],
-                                         const float (&y)[kCols + 1], float old, int64_t pos) {
+                                         const float (&y)[kCols + 1], float old) {
   if constexpr (E == MatVecEpilogue::kStore || E == MatVecEpilogue::kAccumulate) {
     const int64_t row = pick(rows, part);
     if (row < a.n) store_float(a.out, a.odt, row, old + pick(y, part));
@@ -105,6 +107,7 @@ __device__ __forceinline__ void epilogue(const FusedGemvArgs& a, int64_t b, int 
     const float g = pick(y, part);
     store_float(a.out, a.odt, row, g / (1.0f + expf(-g)) * pick(y, 2 + part));
   } else {
+    const int64_t pos = a.positions[0];
     const bool writes_cache = rows[0] >= a.q_heads * a.head_dim;
     if (writes_cache && (pos < 0 || pos >= a.capacity)) {
       if (part == 0 && atomicCAS(&a.err->code, 0, kDeviceErrorCachePosition) == 0) {
@@ -132,31 +135,31 @@ __device__ __forceinline__ void epilogue(const FusedGemvArgs& a, int64_t b, int 
   }
 }
 
-template <typename W, MatVecEpilogue E, bool kNorm>
+// A block computes Q quads of rows (Q = 2 halves the blocks of a GEMV that would otherwise
+// need a second, mostly idle wave of blocks).
+template <typename W, MatVecEpilogue E, bool kNorm, int Q>
 __global__ void __launch_bounds__(kThreadsPerBlock) fused_gemv_kernel(const FusedGemvArgs a) {
   constexpr int kE = WeightVec<W>::kElems;
-  int64_t rows[kCols];
-  block_rows<E>(a, blockIdx.x, rows);
-  const uint4* w[kCols];
+  constexpr int R = Q * kCols;  // rows per block
+  int64_t rows[R];
 #pragma unroll
-  for (int c = 0; c < kCols; ++c) {
+  for (int q = 0; q < Q; ++q) block_rows<E>(a, int64_t{blockIdx.x} * Q + q, rows + q * kCols);
+  const uint4* w[R];
+#pragma unroll
+  for (int c = 0; c < R; ++c) {
     w[c] = reinterpret_cast<const uint4*>(static_cast<const W*>(a.w) + min(rows[c], a.n - 1) * a.k);
   }
-  float acc[kCols] = {}, squares = 0.0f;
-  // Read before the products, so that their latency hides behind them: this thread's part of
-  // out for kAccumulate, the position for kRopeKv.
-  float old = 0.0f;
-  int64_t pos = 0;
-  if (E == MatVecEpilogue::kRopeKv && threadIdx.x < kCols) pos = a.positions[0];
-  if (E == MatVecEpilogue::kAccumulate && threadIdx.x < kCols && pick(rows, threadIdx.x) < a.n) {
+  float acc[R] = {}, squares = 0.0f;
+  float old = 0.0f;  // this thread's part of out, for kAccumulate
+  if (E == MatVecEpilogue::kAccumulate && threadIdx.x < R && pick(rows, threadIdx.x) < a.n) {
     old = load_float(a.out, a.odt, pick(rows, threadIdx.x));
   }
   const int64_t vecs = a.k / kE;
-#pragma unroll 2
+#pragma unroll(Q == 1 ? 2 : 1)
   for (int64_t v = threadIdx.x; v < vecs; v += kThreadsPerBlock) {
-    uint4 raw[kCols];
+    uint4 raw[R];
 #pragma unroll
-    for (int c = 0; c < kCols; ++c) raw[c] = load_weights(w[c] + v);
+    for (int c = 0; c < R; ++c) raw[c] = load_weights(w[c] + v);
     float xv[kE];
     const float4* xr = reinterpret_cast<const float4*>(a.x + v * kE);
 #pragma unroll
@@ -178,40 +181,47 @@ __global__ void __launch_bounds__(kThreadsPerBlock) fused_gemv_kernel(const Fuse
       }
     }
 #pragma unroll
-    for (int c = 0; c < kCols; ++c) {
+    for (int c = 0; c < R; ++c) {
       float wf[kE];
       WeightVec<W>::to_float(raw[c], wf);
 #pragma unroll
       for (int e = 0; e < kE; ++e) acc[c] += wf[e] * xv[e];
     }
   }
-  __shared__ float partial[kThreadsPerBlock / 32][kCols + 1];
+  __shared__ float partial[kThreadsPerBlock / 32][R + 1];
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
 #pragma unroll
-  for (int c = 0; c < kCols; ++c) {
+  for (int c = 0; c < R; ++c) {
     const float s = warp_sum(acc[c]);
     if (lane == 0) partial[warp][c] = s;
   }
   if constexpr (kNorm) {
     const float sq = warp_sum(squares);
-    if (lane == 0) partial[warp][kCols] = sq;
+    if (lane == 0) partial[warp][R] = sq;
   }
   __syncthreads();
-  if (threadIdx.x >= kCols) return;
+  if (threadIdx.x >= R) return;
+  // Thread i finishes row i: the part i % 4 of its quad's epilogue.
+  const int quad = Q == 1 ? 0 : static_cast<int>(threadIdx.x) / kCols;
+  const int64_t b = int64_t{blockIdx.x} * Q + quad;
+  if (b >= a.quads) return;
+  float sums[R + 1] = {};
+#pragma unroll
+  for (int i = 0; i <= R; ++i) {
+    if (i == R && !kNorm) break;
+#pragma unroll
+    for (int p = 0; p < kThreadsPerBlock / 32; ++p) sums[i] += partial[p][i];
+  }
+  const float scale = kNorm ? rsqrtf(sums[R] / static_cast<float>(a.k) + a.eps) : 1.0f;
+  int64_t quad_rows[kCols];
   float y[kCols + 1] = {};
 #pragma unroll
-  for (int i = 0; i <= kCols; ++i) {
-    if (i == kCols && !kNorm) break;
-#pragma unroll
-    for (int p = 0; p < kThreadsPerBlock / 32; ++p) y[i] += partial[p][i];
-  }
-  const float scale = kNorm ? rsqrtf(y[kCols] / static_cast<float>(a.k) + a.eps) : 1.0f;
-#pragma unroll
   for (int c = 0; c < kCols; ++c) {
-    y[c] *= scale;
-    if (a.bias != nullptr && rows[c] < a.n) y[c] += a.bias[rows[c]];
+    quad_rows[c] = pick(rows, quad * kCols + c);
+    y[c] = pick(sums, quad * kCols + c) * scale;
+    if (a.bias != nullptr && quad_rows[c] < a.n) y[c] += a.bias[quad_rows[c]];
   }
-  epilogue<E>(a, blockIdx.x, threadIdx.x, rows, y, old, pos);
+  epilogue<E>(a, b, static_cast<int>(threadIdx.x) % kCols, quad_rows, y, old);
 }
 
 bool supports_fused_matvec(const OpNode& n) {
@@ -232,31 +242,58 @@ bool supports_fused_matvec(const OpNode& n) {
   return rotary == d && d % 4 == 0 && d / 2 <= kRopeMaxHalf && is_f16ish_or_f32(k_table.dtype());
 }
 
-template <typename W, bool kNorm>
-void launch(MatVecEpilogue e, unsigned blocks, const FusedGemvArgs& a, cudaStream_t stream) {
-  switch (e) {
-    case MatVecEpilogue::kStore:
-      fused_gemv_kernel<W, MatVecEpilogue::kStore, kNorm><<<blocks, kThreadsPerBlock, 0, stream>>>(a);
-      break;
-    case MatVecEpilogue::kAccumulate:
-      fused_gemv_kernel<W, MatVecEpilogue::kAccumulate, kNorm><<<blocks, kThreadsPerBlock, 0, stream>>>(a);
-      break;
-    case MatVecEpilogue::kSwiGLU:
-      fused_gemv_kernel<W, MatVecEpilogue::kSwiGLU, kNorm><<<blocks, kThreadsPerBlock, 0, stream>>>(a);
-      break;
-    case MatVecEpilogue::kRopeKv:
-      fused_gemv_kernel<W, MatVecEpilogue::kRopeKv, kNorm><<<blocks, kThreadsPerBlock, 0, stream>>>(a);
-      break;
-  }
+template <typename W, MatVecEpilogue E, bool kNorm, int Q>
+void launch_blocks(const FusedGemvArgs& a, cudaStream_t stream) {
+  const auto blocks = static_cast<unsigned>((a.quads + Q - 1) / Q);
+  fused_gemv_kernel<W, E, kNorm, Q><<<blocks, kThreadsPerBlock, 0, stream>>>(a);
   LOKA_CUDA_LAUNCHED();
 }
 
+/// Blocks of one kernel an SM holds at once (of the first device asked: a heuristic's input).
+template <typename W, MatVecEpilogue E, bool kNorm, int Q>
+int64_t resident_blocks() {
+  static const int64_t held = [] {
+    int n = 0;
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&n, fused_gemv_kernel<W, E, kNorm, Q>, kThreadsPerBlock, 0) !=
+        cudaSuccess) {
+      (void)cudaGetLastError();
+      n = 1;
+    }
+    return std::max<int64_t>(n, 1);
+  }();
+  return held;
+}
+
+// Two quads a block for 16-bit weights when one a block would need a second, mostly idle wave
+// of blocks and two a block fit in one (the qkv GEMV of Llama-3-8B: 1536 quads).
+template <typename W, MatVecEpilogue E, bool kNorm>
+void launch_quads(const FusedGemvArgs& a, DeviceContext& ctx) {
+  if constexpr (!std::is_same_v<W, float>) {
+    const int64_t sms = ctx.sm_count();
+    if (a.quads > sms * resident_blocks<W, E, kNorm, 1>() && (a.quads + 1) / 2 <= sms * resident_blocks<W, E, kNorm, 2>()) {
+      launch_blocks<W, E, kNorm, 2>(a, ctx.stream());
+      return;
+    }
+  }
+  launch_blocks<W, E, kNorm, 1>(a, ctx.stream());
+}
+
+template <typename W, bool kNorm>
+void launch(MatVecEpilogue e, const FusedGemvArgs& a, DeviceContext& ctx) {
+  switch (e) {
+    case MatVecEpilogue::kStore: launch_quads<W, MatVecEpilogue::kStore, kNorm>(a, ctx); break;
+    case MatVecEpilogue::kAccumulate: launch_quads<W, MatVecEpilogue::kAccumulate, kNorm>(a, ctx); break;
+    case MatVecEpilogue::kSwiGLU: launch_quads<W, MatVecEpilogue::kSwiGLU, kNorm>(a, ctx); break;
+    case MatVecEpilogue::kRopeKv: launch_quads<W, MatVecEpilogue::kRopeKv, kNorm>(a, ctx); break;
+  }
+}
+
 template <typename W>
-void launch(MatVecEpilogue e, unsigned blocks, const FusedGemvArgs& a, cudaStream_t stream) {
+void launch(MatVecEpilogue e, const FusedGemvArgs& a, DeviceContext& ctx) {
   if (a.norm_w != nullptr) {
-    launch<W, true>(e, blocks, a, stream);
+    launch<W, true>(e, a, ctx);
   } else {
-    launch<W, false>(e, blocks, a, stream);
+    launch<W, false>(e, a, ctx);
   }
 }
 
@@ -274,8 +311,8 @@ void run_fused_matvec(const OpNode& n, DeviceContext& ctx) {
   a.bias = p.bias ? n.src[next++].data_as<const float>() : nullptr;
   a.out = n.dst[0].data();
   a.odt = dt_code(n.dst[0].dtype());
-  int64_t blocks = (a.n + kCols - 1) / kCols;
-  if (p.epilogue == MatVecEpilogue::kSwiGLU) blocks = (a.n / 2 + 1) / 2;
+  a.quads = (a.n + kCols - 1) / kCols;
+  if (p.epilogue == MatVecEpilogue::kSwiGLU) a.quads = (a.n / 2 + 1) / 2;
   if (p.epilogue == MatVecEpilogue::kRopeKv) {
     const Tensor& k_table = n.dst[1];
     a.positions = n.src[next].data_as<const int32_t>();
@@ -292,13 +329,12 @@ void run_fused_matvec(const OpNode& n, DeviceContext& ctx) {
     const std::vector<double> inv_freq = ops::rope_inv_freq(p.rope, a.head_dim);
     std::copy(inv_freq.begin(), inv_freq.end(), a.inv_freq);
   }
-  if (blocks == 0) return;
-  LOKA_CHECK(blocks <= 0x7fffffff, ErrorCode::kUnsupported, "fused_matvec: too many weight rows");
-  const auto b = static_cast<unsigned>(blocks);
+  if (a.quads == 0) return;
+  LOKA_CHECK(a.quads <= 0x7fffffff, ErrorCode::kUnsupported, "fused_matvec: too many weight rows");
   switch (w.dtype()) {
-    case DType::kBF16: launch<__nv_bfloat16>(p.epilogue, b, a, ctx.stream()); break;
-    case DType::kF16: launch<__half>(p.epilogue, b, a, ctx.stream()); break;
-    default: launch<float>(p.epilogue, b, a, ctx.stream()); break;
+    case DType::kBF16: launch<__nv_bfloat16>(p.epilogue, a, ctx); break;
+    case DType::kF16: launch<__half>(p.epilogue, a, ctx); break;
+    default: launch<float>(p.epilogue, a, ctx); break;
   }
 }
 

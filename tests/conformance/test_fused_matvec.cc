@@ -81,8 +81,11 @@ TEST_CASE("conformance: fused_matvec store, accumulate, SwiGLU", "[conformance][
   const Tensor probe_out = Tensor::empty(DType::kF32, {1, 8});
   for (auto& be : fused_backends({.x = probe.x, .weight = probe.w, .out = probe_out})) {
     for (DType wdt : {DType::kBF16, DType::kF16, DType::kF32}) {
-      // K past one pass of the block (128 threads x 8) with a remainder; N with a partial block.
-      for (const auto& [n, k] : std::vector<std::pair<int64_t, int64_t>>{{37, 1032}, {8, 64}, {130, 4096}}) {
+      // K past one pass of the block (128 threads x 8) with a remainder; N with a partial block;
+      // N of more four-row quads than an H100 holds blocks at once (two quads a block, an odd
+      // count of quads).
+      for (const auto& [n, k] :
+           std::vector<std::pair<int64_t, int64_t>>{{37, 1032}, {8, 64}, {130, 4096}, {4994, 72}}) {
         for (bool norm : {false, true}) {
           for (bool bias : {false, true}) {
             const Inputs in = make_inputs(wdt, n, k, bias, static_cast<uint64_t>(n * k + norm));
@@ -133,7 +136,7 @@ TEST_CASE("conformance: fused_matvec store, accumulate, SwiGLU", "[conformance][
 
 TEST_CASE("conformance: fused_matvec RoPE + KV append", "[conformance][fused_matvec]") {
   const int64_t hq = 4, hkv = 2, d = 64, k = 256, capacity = 1000;
-  const int64_t n = (hq + 2 * hkv) * d, kv_width = hkv * d;
+  const int64_t n = (hq + 2 * hkv) * d;
   const Inputs probe = make_inputs(DType::kBF16, n, k, false, 3);
   const ops::FusedMatVec host_probe{
       .x = probe.x, .weight = probe.w, .epilogue = MatVecEpilogue::kRopeKv,
@@ -146,43 +149,50 @@ TEST_CASE("conformance: fused_matvec RoPE + KV append", "[conformance][fused_mat
                   .original_max_position = 128};
   RopeParams interleaved{.layout = RopeLayout::kInterleaved};
   for (auto& be : fused_backends(host_probe)) {
+    // q (rotated) to out, k (rotated) and v to cache row pos, every other row untouched.
+    const auto check = [&](int64_t heads, int64_t kv_heads, int64_t kk, const std::string& rope_name,
+                           const RopeParams& rope, int32_t pos, bool bias, DType tdt) {
+      const int64_t rows = (heads + 2 * kv_heads) * d, kv_width = kv_heads * d;
+      const Inputs in = make_inputs(DType::kBF16, rows, kk, bias, static_cast<uint64_t>(pos + 17));
+      const std::string name = rope_name + " heads=" + std::to_string(heads) + "/" + std::to_string(kv_heads) +
+                               " pos=" + std::to_string(pos) + (bias ? " bias" : "") + " cache " +
+                               std::string(dtype_name(tdt));
+      std::vector<double> y = ref_projection(in.xd, in.wd, &in.gd, bias ? &in.bd : nullptr);
+      const std::vector<double> qk(y.begin(), y.begin() + (heads + kv_heads) * d);
+      const std::vector<double> rotated = ref_rope(qk, {pos}, heads + kv_heads, d, rope);
+      const Tensor k_start = random_tensor(tdt, {capacity, kv_heads, d}, 5);
+      const Tensor v_start = random_tensor(tdt, {capacity, kv_heads, d}, 6);
+      ops::FusedMatVec f{.x = to_backend(*be, in.x), .weight = to_backend(*be, in.w),
+                         .norm_weight = to_backend(*be, in.g), .eps = static_cast<float>(kEps),
+                         .bias = bias ? to_backend(*be, in.bias) : Tensor(),
+                         .epilogue = MatVecEpilogue::kRopeKv,
+                         .out = be->alloc(DType::kF32, {1, heads * d}),
+                         .positions = to_backend(*be, int_tensor({1}, {pos})), .rope = rope,
+                         .k_table = to_backend(*be, k_start), .v_table = to_backend(*be, v_start)};
+      ops::fused_matvec(*be, f);
+      const Tolerance tol = tolerance_for(DType::kF32, 10.0);
+      expect_close("fused_matvec rope_kv q", name, tdt, *be, to_f64(*be, f.out),
+                   std::vector<double>(rotated.begin(), rotated.begin() + heads * d), tol);
+      std::vector<double> want_k = to_f64(*be, k_start), want_v = to_f64(*be, v_start);
+      for (int64_t i = 0; i < kv_width; ++i) {
+        want_k[pos * kv_width + i] = rotated[heads * d + i];
+        want_v[pos * kv_width + i] = y[(heads + kv_heads) * d + i];
+      }
+      const Tolerance ttol = tdt == DType::kF32 ? tol : tolerance_for(tdt);
+      expect_close("fused_matvec rope_kv k", name, tdt, *be, to_f64(*be, f.k_table), want_k, ttol);
+      expect_close("fused_matvec rope_kv v", name, tdt, *be, to_f64(*be, f.v_table), want_v, ttol);
+    };
     for (DType tdt : {DType::kF32, DType::kBF16}) {
       for (const auto& [rope_name, rope] : std::vector<std::pair<std::string, RopeParams>>{
                {"neox", RopeParams{}}, {"llama3", llama3}, {"yarn", yarn}, {"interleaved", interleaved}}) {
         for (int32_t pos : {0, 5, 999}) {
-          for (bool bias : {false, true}) {
-            const Inputs in = make_inputs(DType::kBF16, n, k, bias, static_cast<uint64_t>(pos + 17));
-            const std::string name = rope_name + " pos=" + std::to_string(pos) + (bias ? " bias" : "") +
-                                     " cache " + std::string(dtype_name(tdt));
-            std::vector<double> y = ref_projection(in.xd, in.wd, &in.gd, bias ? &in.bd : nullptr);
-            const std::vector<double> qk(y.begin(), y.begin() + (hq + hkv) * d);
-            const std::vector<double> rotated = ref_rope(qk, {pos}, hq + hkv, d, rope);
-            const Tensor k_start = random_tensor(tdt, {capacity, hkv, d}, 5);
-            const Tensor v_start = random_tensor(tdt, {capacity, hkv, d}, 6);
-            ops::FusedMatVec f{.x = to_backend(*be, in.x), .weight = to_backend(*be, in.w),
-                               .norm_weight = to_backend(*be, in.g), .eps = static_cast<float>(kEps),
-                               .bias = bias ? to_backend(*be, in.bias) : Tensor(),
-                               .epilogue = MatVecEpilogue::kRopeKv,
-                               .out = be->alloc(DType::kF32, {1, hq * d}),
-                               .positions = to_backend(*be, int_tensor({1}, {pos})), .rope = rope,
-                               .k_table = to_backend(*be, k_start), .v_table = to_backend(*be, v_start)};
-            ops::fused_matvec(*be, f);
-            const Tolerance tol = tolerance_for(DType::kF32, 10.0);
-            expect_close("fused_matvec rope_kv q", name, tdt, *be, to_f64(*be, f.out),
-                         std::vector<double>(rotated.begin(), rotated.begin() + hq * d), tol);
-            // Every other cache row is untouched; row pos holds k (rotated) and v, rounded.
-            std::vector<double> want_k = to_f64(*be, k_start), want_v = to_f64(*be, v_start);
-            for (int64_t i = 0; i < kv_width; ++i) {
-              want_k[pos * kv_width + i] = rotated[hq * d + i];
-              want_v[pos * kv_width + i] = y[(hq + hkv) * d + i];
-            }
-            const Tolerance ttol = tdt == DType::kF32 ? tol : tolerance_for(tdt);
-            expect_close("fused_matvec rope_kv k", name, tdt, *be, to_f64(*be, f.k_table), want_k, ttol);
-            expect_close("fused_matvec rope_kv v", name, tdt, *be, to_f64(*be, f.v_table), want_v, ttol);
-          }
+          for (bool bias : {false, true}) check(hq, hkv, k, rope_name, rope, pos, bias, tdt);
         }
       }
     }
+    // More four-row quads than an H100 holds blocks at once: two quads a block.
+    check(64, 8, 64, "neox", RopeParams{}, 5, false, DType::kF32);
+    check(64, 8, 64, "interleaved", interleaved, 5, true, DType::kF32);
     // A position outside the cache is an error naming it, and the tables are left alone.
     const Inputs in = make_inputs(DType::kBF16, n, k, false, 11);
     const Tensor k_start = random_tensor(DType::kF32, {capacity, hkv, d}, 5);
