@@ -10,7 +10,9 @@
 namespace loka::cuda {
 namespace {
 
-constexpr size_t kStagingBytes = 64u << 20;    // per upload staging buffer
+// Per upload staging buffer: a host copy into one overlaps the device's read of the other, so
+// smaller pieces overlap more of a large upload (64 MiB pieces serialised a 64 MiB window).
+constexpr size_t kStagingBytes = 16u << 20;
 constexpr size_t kDirectUploadBytes = 1u << 20;
 
 std::string gib(size_t bytes) {
