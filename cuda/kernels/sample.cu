@@ -50,6 +50,23 @@ __device__ double block_sum(double v, Shared& sh) {
   return v;
 }
 
+/// The largest v over the block, to every thread.
+__device__ unsigned long long block_max(unsigned long long v) {
+  __shared__ unsigned long long warp_maxima[32];
+  for (int o = 16; o > 0; o >>= 1) v = max(v, __shfl_xor_sync(0xffffffffu, v, o));
+  __syncthreads();
+  if ((threadIdx.x & 31) == 0) warp_maxima[threadIdx.x >> 5] = v;
+  __syncthreads();
+  v = warp_maxima[threadIdx.x & 31];
+  for (int o = 16; o > 0; o >>= 1) v = max(v, __shfl_xor_sync(0xffffffffu, v, o));
+  return v;
+}
+
+/// Whether any penalty changes the logits.
+__host__ __device__ __forceinline__ bool penalised(const SampleParams& p) {
+  return p.repeat_penalty != 1.0f || p.presence_penalty != 0.0f || p.frequency_penalty != 0.0f;
+}
+
 __device__ int32_t block_min(int32_t v, Shared& sh) {
   for (int o = 16; o > 0; o >>= 1) v = min(v, __shfl_xor_sync(0xffffffffu, v, o));
   __syncthreads();
@@ -212,15 +229,9 @@ __device__ unsigned long long block_best(const float* row, int64_t begin, int64_
     consider(v.w, 4 * q + 3);
   }
   for (int64_t i = vec_end + t; i < end; i += kThreads) consider(row[i], i);
-  unsigned long long packed =
-      at == INT32_MAX ? 0ull : (static_cast<unsigned long long>(best) << 32) | (0xffffffffu - static_cast<uint32_t>(at));
-  for (int o = 16; o > 0; o >>= 1) packed = max(packed, __shfl_xor_sync(0xffffffffu, packed, o));
-  __shared__ unsigned long long warp_best[32];
-  if ((t & 31) == 0) warp_best[t >> 5] = packed;
-  __syncthreads();
-  packed = warp_best[t & 31];
-  for (int o = 16; o > 0; o >>= 1) packed = max(packed, __shfl_xor_sync(0xffffffffu, packed, o));
-  return packed;
+  return block_max(at == INT32_MAX ? 0ull
+                                   : (static_cast<unsigned long long>(best) << 32) |
+                                         (0xffffffffu - static_cast<uint32_t>(at)));
 }
 
 __device__ __forceinline__ int32_t best_index(unsigned long long packed) {
@@ -253,13 +264,7 @@ __global__ void __launch_bounds__(kThreads)
   __threadfence();
   unsigned long long best = 0;
   for (unsigned b = threadIdx.x; b < gridDim.x; b += kThreads) best = max(best, __ldcg(partial + b));
-  for (int o = 16; o > 0; o >>= 1) best = max(best, __shfl_xor_sync(0xffffffffu, best, o));
-  __shared__ unsigned long long warp_best[32];
-  if ((threadIdx.x & 31) == 0) warp_best[threadIdx.x >> 5] = best;
-  __syncthreads();
-  if (threadIdx.x >= 32) return;
-  best = warp_best[threadIdx.x];
-  for (int o = 16; o > 0; o >>= 1) best = max(best, __shfl_xor_sync(0xffffffffu, best, o));
+  best = block_max(best);
   if (threadIdx.x == 0) *out = best_index(best);
 }
 
@@ -268,14 +273,13 @@ __global__ void __launch_bounds__(kThreads)
                   float* scratch, int32_t* out) {
   __shared__ Shared sh;
   const int t = threadIdx.x;
-  const bool penalised = p.repeat_penalty != 1.0f || p.presence_penalty != 0.0f || p.frequency_penalty != 0.0f;
-  if (p.temperature <= 0.0f && !penalised) {  // greedy on the row as it is: no scratch copy
+  if (p.temperature <= 0.0f && !penalised(p)) {  // greedy on the row as it is: no scratch copy
     block_argmax(logits, V, out);
     return;
   }
   for (int64_t i = t; i < V; i += kThreads) scratch[i] = canonical(logits[i]);
   __syncthreads();
-  if (penalised) {
+  if (penalised(p)) {
     for (int32_t j = t; j < P; j += kThreads) {  // distinct ids: one writer per element
       const int32_t id = table[2 * j], count = table[2 * j + 1];
       float l = scratch[id];
@@ -339,11 +343,10 @@ constexpr int64_t kGreedySlice = 4 * kThreads;
 
 bool launch_greedy(const OpNode& n, DeviceContext& ctx) {
   const SampleParams& p = std::get<SampleParams>(n.params);
-  const bool penalised = p.repeat_penalty != 1.0f || p.presence_penalty != 0.0f || p.frequency_penalty != 0.0f;
   const Tensor &logits = n.src[0], &scratch = n.dst[1];
   const int64_t V = logits.numel();
   const int64_t blocks = std::min<int64_t>((V + kGreedySlice - 1) / kGreedySlice, ctx.sm_count());
-  if (p.temperature > 0.0f || penalised || blocks < 2 || reinterpret_cast<uintptr_t>(scratch.data()) % 8 != 0) {
+  if (p.temperature > 0.0f || penalised(p) || blocks < 2 || reinterpret_cast<uintptr_t>(scratch.data()) % 8 != 0) {
     return false;
   }
   const int64_t per_block = (V + blocks - 1) / blocks + 3 & ~int64_t{3};  // 16-byte slices
