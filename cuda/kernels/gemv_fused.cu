@@ -205,20 +205,20 @@ __global__ void __launch_bounds__(kThreadsPerBlock) fused_gemv_kernel(const Fuse
   const int quad = Q == 1 ? 0 : static_cast<int>(threadIdx.x) / kCols;
   const int64_t b = int64_t{blockIdx.x} * Q + quad;
   if (b >= a.quads) return;
-  float sums[R + 1] = {};
+  // The quad's four sums over the warps (and the sum of squares in column R).
+  float y[kCols + 1] = {}, squares_sum = 0.0f;
 #pragma unroll
-  for (int i = 0; i <= R; ++i) {
-    if (i == R && !kNorm) break;
+  for (int p = 0; p < kThreadsPerBlock / 32; ++p) {
 #pragma unroll
-    for (int p = 0; p < kThreadsPerBlock / 32; ++p) sums[i] += partial[p][i];
+    for (int c = 0; c < kCols; ++c) y[c] += partial[p][quad * kCols + c];
+    if constexpr (kNorm) squares_sum += partial[p][R];
   }
-  const float scale = kNorm ? rsqrtf(sums[R] / static_cast<float>(a.k) + a.eps) : 1.0f;
+  const float scale = kNorm ? rsqrtf(squares_sum / static_cast<float>(a.k) + a.eps) : 1.0f;
   int64_t quad_rows[kCols];
-  float y[kCols + 1] = {};
 #pragma unroll
   for (int c = 0; c < kCols; ++c) {
     quad_rows[c] = pick(rows, quad * kCols + c);
-    y[c] = pick(sums, quad * kCols + c) * scale;
+    y[c] *= scale;
     if (a.bias != nullptr && quad_rows[c] < a.n) y[c] += a.bias[quad_rows[c]];
   }
   epilogue<E>(a, b, static_cast<int>(threadIdx.x) % kCols, quad_rows, y, old);
