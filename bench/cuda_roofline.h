@@ -15,12 +15,18 @@ inline double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
-/// A device tensor of bf16 (or f16: same bits, other values) small normal numbers.
+/// A device tensor of small normal numbers: bf16 (or f16: same bits, other values), or f32.
 inline Tensor random_device(Backend& be, DType dt, const Shape& s, uint32_t seed) {
   Tensor host = Tensor::empty(dt, s);
   std::mt19937 rng(seed);
-  auto* p = host.data_as<uint16_t>();
-  for (int64_t i = 0; i < host.numel(); ++i) p[i] = static_cast<uint16_t>(0x3c00 + rng() % 0x0300) ^ (rng() & 0x8000);
+  if (dt == DType::kF32) {
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    auto* p = host.data_as<float>();
+    for (int64_t i = 0; i < host.numel(); ++i) p[i] = normal(rng);
+  } else {
+    auto* p = host.data_as<uint16_t>();
+    for (int64_t i = 0; i < host.numel(); ++i) p[i] = static_cast<uint16_t>(0x3c00 + rng() % 0x0300) ^ (rng() & 0x8000);
+  }
   Tensor d = be.alloc(dt, s);
   be.copy(host, d);
   return d;

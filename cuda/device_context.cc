@@ -40,6 +40,7 @@ DeviceContext::DeviceContext(int device) : device_(device) {
   LOKA_CUDA(cudaGetDeviceProperties(&prop, device));
   name_ = prop.name;
   sm_count_ = prop.multiProcessorCount;
+  compute_major_ = prop.major;
   LOKA_CUDA(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
   cudaMemPoolProps props{};
   props.allocType = cudaMemAllocationTypePinned;

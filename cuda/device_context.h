@@ -54,6 +54,8 @@ class DeviceContext : public std::enable_shared_from_this<DeviceContext> {
   unsigned int* block_counters() const { return counters_; }
   const std::string& name() const { return name_; }
   int sm_count() const { return sm_count_; }
+  /// The major compute capability (9 on Hopper).
+  int compute_major() const { return compute_major_; }
 
   /// Makes this context's device current on the calling thread.
   void activate() const;
@@ -78,6 +80,7 @@ class DeviceContext : public std::enable_shared_from_this<DeviceContext> {
   int device_;
   std::string name_;
   int sm_count_ = 0;
+  int compute_major_ = 0;
   cudaStream_t stream_ = nullptr;
   cudaMemPool_t pool_ = nullptr;
   cublasLtHandle_t lt_ = nullptr;

@@ -32,11 +32,12 @@ if [ -n "$prebuilt" ]; then
 else
   cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release -DLOKA_WITH_CUDA=ON \
     -DLOKA_CUDA_ARCHITECTURES=90-real >/dev/null && ninja -C build-gpu loka_cuda loka_tests \
-    bench_cuda_generate bench_cuda_gemv bench_cuda_open_chunks loka_cli || exit 1
+    bench_cuda_generate bench_cuda_gemv bench_cuda_attention_decode bench_cuda_open_chunks loka_cli || exit 1
   bin="$root/build-gpu"
   ln -sf "$root/build-gpu/tests/loka_tests" "$root/build-gpu/loka_tests"
   ln -sf "$root/build-gpu/bench/bench_cuda_generate" "$root/build-gpu/bench_cuda_generate"
   ln -sf "$root/build-gpu/bench/bench_cuda_gemv" "$root/build-gpu/bench_cuda_gemv"
+  ln -sf "$root/build-gpu/bench/bench_cuda_attention_decode" "$root/build-gpu/bench_cuda_attention_decode"
   ln -sf "$root/build-gpu/bench/bench_cuda_open_chunks" "$root/build-gpu/bench_cuda_open_chunks"
 fi
 
@@ -77,6 +78,9 @@ if [ "$bench" = 1 ]; then
   endsection
   section "bench: the decode step's GEMVs, plain and fused (bench_cuda_gemv)"
   "$bin/bench_cuda_gemv" >> "$report" 2>&1 || status=1
+  endsection
+  section "bench: the decode step's attention (bench_cuda_attention_decode)"
+  "$bin/bench_cuda_attention_decode" >> "$report" 2>&1 || status=1
   endsection
   for suite in aes sm4; do
     section "bench: sealed chunks opened on the GPU, $suite (bench_cuda_open_chunks $suite)"

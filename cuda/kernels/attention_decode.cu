@@ -2,10 +2,14 @@
 // walks its keys four (or two) at a time with all their loads in flight, scoring them against
 // every query head of the group (a key/value row is read once for the group; the scores'
 // warp reductions interleaved), with one online-softmax update per head and step. Each block
-// merges its warps in one pass per few heads and writes its partial result per head; the
-// last block of a key/value head to finish (a counter in the context) merges the splits, so
-// one launch does the whole op.
+// merges its warps in one pass per few heads. The splits of a key/value head then merge in the
+// same launch: on Hopper inside a thread block cluster (each block's partial result stays in
+// its shared memory, read by the others), elsewhere through global memory, where the last
+// block to finish (a counter in the context) merges them.
+#include <cooperative_groups.h>
+
 #include <algorithm>
+#include <atomic>
 
 #include "attention_decode.h"
 #include "common.cuh"
@@ -17,6 +21,7 @@ namespace {
 
 constexpr int kWarps = 8;
 constexpr int kMaxSplits = 256;
+constexpr int kMaxDevices = 64;
 
 struct Args {
   AttentionDecodeArgs op;
@@ -38,18 +43,16 @@ constexpr int keys_per_step() {
   return G * PL <= 16 ? 4 : 2;
 }
 
-template <int G, int PL>
-__global__ void __launch_bounds__(32 * kWarps) attention_decode_kernel(const Args a) {
+/// The keys [begin, end) of one key/value head against its G query heads: per head, the
+/// maximum score, the sum of exp(score - max) and the unnormalised output, merged over the
+/// block's warps and handed to sink(g, c, output[c], max, sum) for each column c (one thread a
+/// column; all threads of the block call this).
+template <int G, int PL, typename Sink>
+__device__ __forceinline__ void attend_keys(const AttentionDecodeArgs& o, int64_t kvh,
+                                            int64_t begin, int64_t end, Sink&& sink) {
   constexpr int D = 32 * PL;
   constexpr int U = keys_per_step<G, PL>();
-  const AttentionDecodeArgs& o = a.op;
-  const int64_t kvh = blockIdx.x;
-  const int split = blockIdx.y;
   const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
-  const int64_t len = o.kv_len == nullptr ? o.s : min(max(int64_t(*o.kv_len), int64_t(0)), o.s);
-  const int64_t split_len = max(int64_t(U * kWarps), (len + a.splits - 1) / a.splits);
-  const int64_t begin = split * split_len, end = min(begin + split_len, len);
-
   float qr[G][PL], acc[G][PL], m[G], l[G];
 #pragma unroll
   for (int g = 0; g < G; ++g) {
@@ -117,9 +120,6 @@ __global__ void __launch_bounds__(32 * kWarps) attention_decode_kernel(const Arg
   // Merge the block's warps into this split's partial result, HP heads per pass.
   constexpr int HP = G < 512 / D ? G : (512 / D > 0 ? 512 / D : 1);
   __shared__ float sm[kWarps][G], sl[kWarps][G], sacc[kWarps][HP * D];
-  __shared__ bool last_block;
-  __shared__ float scale_of[G][kMaxSplits];
-  __shared__ float total_of[G];
   if (lane == 0) {
 #pragma unroll
     for (int g = 0; g < G; ++g) {
@@ -147,17 +147,46 @@ __global__ void __launch_bounds__(32 * kWarps) attention_decode_kernel(const Arg
         ll += sl[w][g] * e;
         r += sacc[w][i] * e;
       }
-      float* out = a.partial + ((kvh * G + g) * a.splits + split) * (D + 2);
-      out[c] = r;
-      if (c == 0) {
-        out[D] = mm;
-        out[D + 1] = ll;
-      }
+      sink(g, c, r, mm, ll);
     }
     __syncthreads();
   }
+}
 
-  // The last block of this key/value head merges every split.
+/// Where split `split` of `splits` starts and ends: the length is read on the device.
+template <int G, int PL>
+__device__ __forceinline__ void key_range(const AttentionDecodeArgs& o, int splits, int split,
+                                          int64_t& begin, int64_t& end) {
+  constexpr int U = keys_per_step<G, PL>();
+  const int64_t len = o.kv_len == nullptr ? o.s : min(max(int64_t(*o.kv_len), int64_t(0)), o.s);
+  const int64_t split_len = max(int64_t(U * kWarps), (len + splits - 1) / splits);
+  begin = min(split * split_len, len);
+  end = min(begin + split_len, len);
+}
+
+/// Without clusters: each block writes its split's partial result to global memory and the
+/// last block of a key/value head to finish (a counter in the context) merges the splits.
+template <int G, int PL>
+__global__ void __launch_bounds__(32 * kWarps) attention_decode_kernel(const Args a) {
+  constexpr int D = 32 * PL;
+  const AttentionDecodeArgs& o = a.op;
+  const int64_t kvh = blockIdx.x;
+  const int split = blockIdx.y;
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  int64_t begin, end;
+  key_range<G, PL>(o, a.splits, split, begin, end);
+  attend_keys<G, PL>(o, kvh, begin, end, [&](int g, int c, float r, float mm, float ll) {
+    float* out = a.partial + ((kvh * G + g) * a.splits + split) * (D + 2);
+    out[c] = r;
+    if (c == 0) {
+      out[D] = mm;
+      out[D + 1] = ll;
+    }
+  });
+
+  __shared__ bool last_block;
+  __shared__ float scale_of[G][kMaxSplits];
+  __shared__ float total_of[G];
   __threadfence();
   __syncthreads();
   if (threadIdx.x == 0) {
@@ -203,12 +232,118 @@ __global__ void __launch_bounds__(32 * kWarps) attention_decode_kernel(const Arg
   }
 }
 
+/// With a thread block cluster per key/value head (Hopper): the splits' partial results stay
+/// in their blocks' shared memory and each block merges a share of the columns from all of
+/// them (distributed shared memory), so nothing goes through global memory or a counter.
+template <int G, int PL>
+__global__ void __launch_bounds__(32 * kWarps) attention_decode_cluster_kernel(const AttentionDecodeArgs o) {
+#if __CUDA_ARCH__ >= 900
+  constexpr int D = 32 * PL;
+  namespace cg = cooperative_groups;
+  const cg::cluster_group cluster = cg::this_cluster();
+  const int splits = static_cast<int>(cluster.num_blocks()), split = static_cast<int>(cluster.block_rank());
+  const int64_t kvh = blockIdx.y;
+  __shared__ float part_acc[G * D], part_max[G], part_sum[G];
+  int64_t begin, end;
+  key_range<G, PL>(o, splits, split, begin, end);
+  attend_keys<G, PL>(o, kvh, begin, end, [&](int g, int c, float r, float mm, float ll) {
+    part_acc[g * D + c] = r;
+    if (c == 0) {
+      part_max[g] = mm;
+      part_sum[g] = ll;
+    }
+  });
+  cluster.sync();  // every split's partial result is in place
+  const int share = (G * D + splits - 1) / splits;
+  for (int i = split * share + threadIdx.x; i < min(G * D, (split + 1) * share); i += 32 * kWarps) {
+    const int g = i / D;
+    float mm = -INFINITY;
+    for (int sp = 0; sp < splits; ++sp) mm = fmaxf(mm, *cluster.map_shared_rank(&part_max[g], sp));
+    float ll = 0.0f, r = 0.0f;
+    for (int sp = 0; sp < splits; ++sp) {
+      const float ms = *cluster.map_shared_rank(&part_max[g], sp);
+      const float e = ms == -INFINITY ? 0.0f : expf(ms - mm);
+      ll += *cluster.map_shared_rank(&part_sum[g], sp) * e;
+      r += *cluster.map_shared_rank(&part_acc[i], sp) * e;
+    }
+    store_float(o.out, o.odt, kvh * G * D + i, ll > 0.0f ? r / ll : 0.0f);  // no key: zeros
+  }
+  cluster.sync();  // no block leaves while another reads its shared memory
+#endif
+}
+
+// A launch of clusters of `c` splits, one per key/value head; `attr` holds the cluster size
+// for as long as the config is used.
+cudaLaunchConfig_t cluster_launch(int c, int64_t hkv, cudaStream_t stream, cudaLaunchAttribute& attr) {
+  attr = {};
+  attr.id = cudaLaunchAttributeClusterDimension;
+  attr.val.clusterDim.x = static_cast<unsigned>(c);
+  attr.val.clusterDim.y = attr.val.clusterDim.z = 1;
+  cudaLaunchConfig_t cfg{};
+  cfg.gridDim = dim3(static_cast<unsigned>(c), static_cast<unsigned>(hkv));
+  cfg.blockDim = dim3(32 * kWarps);
+  cfg.stream = stream;
+  cfg.attrs = &attr;
+  cfg.numAttrs = 1;
+  return cfg;
+}
+
+// The largest cluster of splits (16, 8, 4 or 2 blocks, at most `most`) of which all hkv fit
+// on the device at once, with the clusters together covering at least half its SMs; 0 if none.
+template <int G, int PL>
+int cluster_splits(const AttentionDecodeArgs& op, DeviceContext& ctx, int64_t most) {
+  if (ctx.compute_major() < 9) return 0;
+  constexpr int kSizes[] = {16, 8, 4, 2};
+  // Clusters of each size that fit at once, per device (+1; 0 = not asked yet).
+  static std::atomic<int> fitting[kMaxDevices][4];
+  const auto kernel = attention_decode_cluster_kernel<G, PL>;
+  for (int i = 0; i < 4; ++i) {
+    const int c = kSizes[i];
+    if (c > most) continue;
+    if (int64_t{c} * op.hkv < ctx.sm_count() / 2 || ctx.device() >= kMaxDevices) return 0;
+    std::atomic<int>& fit = fitting[ctx.device()][i];
+    if (fit.load() == 0) {
+      if (c > 8) LOKA_CUDA(cudaFuncSetAttribute(kernel, cudaFuncAttributeNonPortableClusterSizeAllowed, 1));
+      cudaLaunchAttribute attr;
+      const cudaLaunchConfig_t cfg = cluster_launch(c, op.hkv, nullptr, attr);
+      int n = 0;
+      if (cudaOccupancyMaxActiveClusters(&n, kernel, &cfg) != cudaSuccess) {
+        cudaGetLastError();  // not sticky: this size is just not available
+        n = 0;
+      }
+      fit.store(n + 1);
+    }
+    if (fit.load() - 1 >= op.hkv) return c;
+  }
+  return 0;
+}
+
+template <int G, int PL>
+void launch(const AttentionDecodeArgs& op, DeviceContext& ctx) {
+  const int64_t most = std::max<int64_t>(1, (op.s + 4 * kWarps - 1) / (4 * kWarps));  // >= 4 keys a warp
+  if (const int c = cluster_splits<G, PL>(op, ctx, most); c > 0) {
+    cudaLaunchAttribute attr;
+    const cudaLaunchConfig_t cfg = cluster_launch(c, op.hkv, ctx.stream(), attr);
+    LOKA_CUDA(cudaLaunchKernelEx(&cfg, attention_decode_cluster_kernel<G, PL>, op));
+    return;
+  }
+  // About one block per SM over the key/value heads.
+  const int64_t want = (int64_t(ctx.sm_count()) + op.hkv - 1) / op.hkv;
+  Args a{op, static_cast<int>(std::clamp<int64_t>(want, 1, std::min<int64_t>(most, kMaxSplits))),
+         nullptr, ctx.block_counters()};
+  Tensor partial = ctx.temp(DType::kF32, {op.hq * a.splits * (op.d + 2)});
+  a.partial = partial.data_as<float>();
+  const dim3 grid(static_cast<unsigned>(op.hkv), static_cast<unsigned>(a.splits));
+  attention_decode_kernel<G, PL><<<grid, 32 * kWarps, 0, ctx.stream()>>>(a);
+  LOKA_CUDA_LAUNCHED();
+}
+
 template <int G>
-void launch_for_head_size(const Args& a, dim3 grid, cudaStream_t stream) {
-  switch (a.op.d) {
-    case 64: attention_decode_kernel<G, 2><<<grid, 32 * kWarps, 0, stream>>>(a); break;
-    case 128: attention_decode_kernel<G, 4><<<grid, 32 * kWarps, 0, stream>>>(a); break;
-    default: attention_decode_kernel<G, 8><<<grid, 32 * kWarps, 0, stream>>>(a); break;
+void launch_for_head_size(const AttentionDecodeArgs& op, DeviceContext& ctx) {
+  switch (op.d) {
+    case 64: launch<G, 2>(op, ctx); break;
+    case 128: launch<G, 4>(op, ctx); break;
+    default: launch<G, 8>(op, ctx); break;
   }
 }
 
@@ -221,21 +356,12 @@ bool attention_decode_supported(int64_t d, int64_t dv, int64_t hq, int64_t hkv) 
 }
 
 void attention_decode(const AttentionDecodeArgs& op, DeviceContext& ctx) {
-  // About one block per SM over the key/value heads, each warp with at least four keys.
-  const int64_t most = std::max<int64_t>(1, (op.s + 4 * kWarps - 1) / (4 * kWarps));  // >= 4 keys a warp
-  const int64_t want = (int64_t(ctx.sm_count()) + op.hkv - 1) / op.hkv;
-  Args a{op, static_cast<int>(std::clamp<int64_t>(want, 1, std::min<int64_t>(most, kMaxSplits))),
-         nullptr, ctx.block_counters()};
-  Tensor partial = ctx.temp(DType::kF32, {op.hq * a.splits * (op.d + 2)});
-  a.partial = partial.data_as<float>();
-  const dim3 grid(static_cast<unsigned>(op.hkv), static_cast<unsigned>(a.splits));
   switch (op.hq / op.hkv) {
-    case 1: launch_for_head_size<1>(a, grid, ctx.stream()); break;
-    case 2: launch_for_head_size<2>(a, grid, ctx.stream()); break;
-    case 4: launch_for_head_size<4>(a, grid, ctx.stream()); break;
-    default: launch_for_head_size<8>(a, grid, ctx.stream()); break;
+    case 1: launch_for_head_size<1>(op, ctx); break;
+    case 2: launch_for_head_size<2>(op, ctx); break;
+    case 4: launch_for_head_size<4>(op, ctx); break;
+    default: launch_for_head_size<8>(op, ctx); break;
   }
-  LOKA_CUDA_LAUNCHED();
 }
 
 }  // namespace loka::cuda

@@ -87,6 +87,15 @@ TEST_CASE("conformance: attention variants", "[conformance][attention]") {
     const AttentionDims f{1, 700, 4, 2, 256, 256};
     check_attention(*be, "D=256 group 2", make_inputs(DType::kF32, DType::kF16, f, 8, 1), f,
                     AttentionParams{1.0f / 8.0f, false});
+    // Decode rows over enough key/value heads and keys that a Hopper GPU merges each head's
+    // splits inside a cluster of blocks: Llama-3-8B's heads; 8 query heads per key/value head
+    // of size 256; 16 key/value heads of one query head each.
+    const AttentionDims g{1, 640, 32, 8, 128, 128};
+    check_attention(*be, "32/8 heads S=640", make_inputs(DType::kBF16, DType::kBF16, g, 9, 1.5), g, {});
+    const AttentionDims h{1, 1000, 64, 8, 256, 256};
+    check_attention(*be, "64/8 heads D=256 S=1000", make_inputs(DType::kF32, DType::kF32, h, 10, 1.5), h, {});
+    const AttentionDims i{1, 777, 16, 16, 64, 64};
+    check_attention(*be, "16/16 heads S=777", make_inputs(DType::kF16, DType::kF16, i, 11, 1.5), i, {});
   }
 }
 

@@ -67,6 +67,26 @@ TEST_CASE("conformance: attention over kv_len rows of a cache", "[conformance][a
   }
 }
 
+TEST_CASE("conformance: attention over kv_len rows of a long cache, 8 key/value heads",
+          "[conformance][attention]") {
+  // The splits of a head cover the capacity; most of them are empty for a short length.
+  const int64_t capacity = 640;
+  for (auto& be : conformance_backends()) {
+    const Tensor k = random_tensor(DType::kF32, {capacity, 8, 128}, 23, -1.5, 1.5);
+    const Tensor v = random_tensor(DType::kF32, {capacity, 8, 128}, 24);
+    const Tensor kd = to_backend(*be, k), vd = to_backend(*be, v);
+    const Tensor len = be->alloc(DType::kI32, {1});
+    for (int64_t l : {1, 33, 600, 640}) {
+      const Tensor q = random_tensor(DType::kF32, {1, 32, 128}, static_cast<uint64_t>(l), -1.5, 1.5);
+      write_i32(*be, len, {static_cast<int32_t>(l)});
+      const Tensor got = ops::attention(*be, to_backend(*be, q), kd, vd, AttentionParams{}, nullptr, &len);
+      expect_close("attention_kv_len", "32/8 heads L=" + std::to_string(l) + " of 640", DType::kF32,
+                   *be, to_f64(*be, got), want_attention(*be, q, k, v, l, true),
+                   tolerance_for(DType::kF32));
+    }
+  }
+}
+
 TEST_CASE("conformance: set_rows", "[conformance][set_rows]") {
   for (auto& be : conformance_backends()) {
     for (DType dt : {DType::kF32, DType::kF16, DType::kBF16}) {
