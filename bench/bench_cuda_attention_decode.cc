@@ -4,6 +4,7 @@
 // second as a fraction of the device-to-device copy bandwidth measured in the same run. Each
 // figure is the best of 5 replays of a recorded sequence of launches cycling through enough
 // layers' caches to pass more than the L2 cache (50 MB on an H100) between two uses of one.
+// Length 1 shows what a launch costs besides reading keys and values.
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -70,7 +71,7 @@ int main(int argc, char** argv) {
     const double copy = loka::bench::copy_tbs(*be);
     std::printf("device: %s; device copy %.2f TB/s (read + write)\n", device.c_str(), copy);
     std::printf("%8s %8s %9s %8s %8s\n", "capacity", "length", "us", "TB/s", "of copy");
-    for (const Case& c : {Case{640, 512}, Case{640, 640}, Case{8192, 2048}, Case{8192, 8192}}) {
+    for (const Case& c : {Case{640, 1}, Case{640, 512}, Case{640, 640}, Case{8192, 2048}, Case{8192, 8192}}) {
       const double sec = seconds_per_launch(*be, c);
       const double bytes = 2.0 * double(c.length) * kKvHeads * kHeadDim * sizeof(float);
       std::printf("%8lld %8lld %9.2f %8.3f %8.3f\n", static_cast<long long>(c.capacity),
