@@ -20,7 +20,6 @@ namespace {
 using loka::Backend;
 using loka::DType;
 using loka::Tensor;
-using loka::bench::seconds_since;
 
 constexpr int64_t kHeads = 32, kKvHeads = 8, kHeadDim = 128, kLayers = 32;
 constexpr int kLaunches = 64;
@@ -44,22 +43,10 @@ double seconds_per_launch(Backend& be, const Case& c) {
   const Tensor kv_len = be.alloc(DType::kI32, {1});
   const auto length = static_cast<int32_t>(c.length);
   be.copy(Tensor::borrow(DType::kI32, {1}, &length, nullptr), kv_len);
-  const auto work = be.capture([&] {
-    for (int i = 0; i < kLaunches; ++i) {
-      const size_t l = i % keys.size();
-      loka::ops::attention(be, q, keys[l], values[l], loka::AttentionParams{}, &out, &kv_len);
-    }
+  return loka::bench::seconds_per_replayed_launch(be, kLaunches, [&](int i) {
+    const size_t l = static_cast<size_t>(i) % keys.size();
+    loka::ops::attention(be, q, keys[l], values[l], loka::AttentionParams{}, &out, &kv_len);
   });
-  work->replay();
-  be.synchronize();
-  double best = 1e30;
-  for (int r = 0; r < 5; ++r) {
-    const auto t0 = std::chrono::steady_clock::now();
-    work->replay();
-    be.synchronize();
-    best = std::min(best, seconds_since(t0));
-  }
-  return best / kLaunches;
 }
 
 }  // namespace

@@ -21,26 +21,13 @@ using loka::Backend;
 using loka::DType;
 using loka::MatVecEpilogue;
 using loka::Tensor;
-using loka::bench::seconds_since;
 
 constexpr int kLaunches = 50;
 
 // Seconds per launch of fn, recorded kLaunches times and replayed.
 template <typename Fn>
 double seconds_per_launch(Backend& be, Fn fn) {
-  const auto work = be.capture([&] {
-    for (int i = 0; i < kLaunches; ++i) fn();
-  });
-  work->replay();
-  be.synchronize();
-  double best = 1e30;
-  for (int r = 0; r < 5; ++r) {
-    const auto t0 = std::chrono::steady_clock::now();
-    work->replay();
-    be.synchronize();
-    best = std::min(best, seconds_since(t0));
-  }
-  return best / kLaunches;
+  return loka::bench::seconds_per_replayed_launch(be, kLaunches, [&](int) { fn(); });
 }
 
 struct Shape {

@@ -15,6 +15,25 @@ inline double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
+/// Seconds per launch of fn(i), i = 0 .. launches - 1, recorded once (a CUDA graph on a CUDA
+/// backend, so no host launch cost in it) and replayed: the best of 5 replays after a warm-up.
+template <typename Fn>
+double seconds_per_replayed_launch(Backend& be, int launches, Fn fn) {
+  const auto work = be.capture([&] {
+    for (int i = 0; i < launches; ++i) fn(i);
+  });
+  work->replay();
+  be.synchronize();
+  double best = 1e30;
+  for (int r = 0; r < 5; ++r) {
+    const auto t0 = std::chrono::steady_clock::now();
+    work->replay();
+    be.synchronize();
+    best = std::min(best, seconds_since(t0));
+  }
+  return best / launches;
+}
+
 /// A device tensor of small normal numbers: bf16 (or f16: same bits, other values), or f32.
 inline Tensor random_device(Backend& be, DType dt, const Shape& s, uint32_t seed) {
   Tensor host = Tensor::empty(dt, s);
