@@ -5,8 +5,10 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config zlib1g-dev
   libdnnl-dev libeigen3-dev libssl-dev nlohmann-json3-dev
-  catch2 libbenchmark-dev libpcre2-dev libutf8proc-dev
+  catch2 libbenchmark-dev libpcre2-dev libutf8proc-dev libcli11-dev
   golang-go
+  # Debian's dnnl-config.cmake looks for OpenCL (its GPU runtime) and fails without it.
+  ocl-icd-opencl-dev
 )
 # Python packages of the binding tests (bindings/python): pip, for the python3 on PATH.
 pip_packages=(pytest numpy scikit-build-core)
