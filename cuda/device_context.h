@@ -50,7 +50,9 @@ class DeviceContext : public std::enable_shared_from_this<DeviceContext> {
   DeviceErrorRecord* error_record() const { return error_; }
   /// kBlockCounterCount counters in device memory, zero between kernels: for a kernel whose
   /// last block to finish does a final step (it counts its blocks in and leaves the counters
-  /// it used at zero again). Kernels on the context's one stream never overlap.
+  /// it used at zero again). Kernels on the context's one stream overlap only where one was
+  /// launched to overlap the previous one (dependent_launch.cuh), and then not in their use of
+  /// device memory.
   unsigned int* block_counters() const { return counters_; }
   const std::string& name() const { return name_; }
   int sm_count() const { return sm_count_; }

@@ -14,6 +14,7 @@
 #include "attention_decode.h"
 #include "common.cuh"
 #include "cuda_check.h"
+#include "dependent_launch.cuh"
 #include "device_context.h"
 
 namespace loka::cuda {
@@ -238,6 +239,10 @@ __global__ void __launch_bounds__(32 * kWarps) attention_decode_kernel(const Arg
 template <int G, int PL>
 __global__ void __launch_bounds__(32 * kWarps) attention_decode_cluster_kernel(const AttentionDecodeArgs o) {
 #if __CUDA_ARCH__ >= 900
+  // The next kernel's blocks are placed beside these (letting it start only after the keys
+  // measured the same); q, this step's key/value row and kv_len come from earlier kernels.
+  let_next_kernel_start();
+  wait_for_previous_kernel();
   constexpr int D = 32 * PL;
   namespace cg = cooperative_groups;
   const cg::cluster_group cluster = cg::this_cluster();
@@ -322,8 +327,12 @@ template <int G, int PL>
 void launch(const AttentionDecodeArgs& op, DeviceContext& ctx) {
   const int64_t most = std::max<int64_t>(1, (op.s + 4 * kWarps - 1) / (4 * kWarps));  // >= 4 keys a warp
   if (const int c = cluster_splits<G, PL>(op, ctx, most); c > 0) {
-    cudaLaunchAttribute attr;
-    const cudaLaunchConfig_t cfg = cluster_launch(c, op.hkv, ctx.stream(), attr);
+    cudaLaunchAttribute attrs[2];
+    cudaLaunchConfig_t cfg = cluster_launch(c, op.hkv, ctx.stream(), attrs[0]);
+    if (overlap_previous_kernel(ctx, attrs[1])) {
+      cfg.attrs = attrs;
+      cfg.numAttrs = 2;
+    }
     LOKA_CUDA(cudaLaunchKernelEx(&cfg, attention_decode_cluster_kernel<G, PL>, op));
     return;
   }
