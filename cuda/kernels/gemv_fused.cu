@@ -150,9 +150,10 @@ __global__ void __launch_bounds__(kThreadsPerBlock) fused_gemv_kernel(const Fuse
   for (int c = 0; c < R; ++c) {
     w[c] = reinterpret_cast<const uint4*>(static_cast<const W*>(a.w) + min(rows[c], a.n - 1) * a.k);
   }
-  // Placed while the previous kernel finishes (its last wave); x, out and the norm weights
-  // wait for it. (Prefetching the first weights to L2 before the wait was slower: 180.9
-  // against 183.9 tokens/s.)
+  // Placed while the previous kernel finishes (its last wave); everything from here on waits
+  // for it: x, out and the KV cache come from earlier kernels, and the weights' loads are
+  // better after the wait too (prefetching the first ones to L2 before it was slower: 180.9
+  // against 183.9 tokens/s).
   let_next_kernel_start();
   wait_for_previous_kernel();
   float acc[R] = {}, squares = 0.0f;

@@ -127,11 +127,11 @@ TEST_CASE("conformance: attention allowed reduced precision (tensor cores)",
     // so rounding q, k and v changes nothing and what remains against float64 is the
     // probabilities' rounding: with arbitrary f32 inputs the roundings of q, k, v and p add
     // up past bf16's one-rounding tolerance over 256 columns (1.8e-2 against 1.6e-2).
+    const auto widened = [&](const Tensor& x) { return tensor_from(DType::kF32, x.shape(), to_f64(*be, x)); };
     for (const auto& [t, s] : std::vector<std::pair<int64_t, int64_t>>{{16, 16}, {64, 101}}) {
       for (bool causal : {true, false}) {
         const AttentionDims a{t, s, 8, 2, 256, 256};
         const Inputs b = make_inputs(DType::kBF16, DType::kBF16, a, static_cast<uint64_t>(t + s + 256), 1.5);
-        const auto widened = [&](const Tensor& x) { return tensor_from(DType::kF32, x.shape(), to_f64(*be, x)); };
         check(a, Inputs{widened(b.q), widened(b.k), widened(b.v)}, causal, " bf16 values");
       }
     }
